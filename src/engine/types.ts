@@ -1,0 +1,74 @@
+/**
+ * One engine interface for every simulation method (reference state vector, fast state vector,
+ * tensor network, and later density matrix / trajectories / GPU). The CLI and API only talk to
+ * engines through these types, and `--method auto` picks one by `estimate`.
+ */
+import type { Circuit } from '../circuit/circuit.js';
+
+/** Floating-point precision of an engine's amplitudes. */
+export type Precision = 'single' | 'double';
+
+/** A term `coefficient · P_{q0} P_{q1} …` of a Pauli-sum observable. */
+export interface PauliTerm {
+  readonly coefficient: number;
+  /** Pairs of (qubit, Pauli letter); identity factors are omitted. */
+  readonly factors: ReadonlyArray<{ readonly qubit: number; readonly pauli: 'X' | 'Y' | 'Z' }>;
+}
+
+/** A Hermitian observable as a real-weighted sum of Pauli strings. */
+export interface PauliSum {
+  readonly terms: readonly PauliTerm[];
+}
+
+/** What to compute. Every field is optional; engines refuse what they cannot do. */
+export interface SimulationRequest {
+  /** Bitstrings (qubit 0 leftmost) whose amplitudes are wanted. */
+  readonly amplitudes?: readonly string[];
+  /** Return all 2^n probabilities. */
+  readonly probabilities?: boolean;
+  /** Return the whole state vector. */
+  readonly statevector?: boolean;
+  /** Number of measurement shots to sample. */
+  readonly shots?: number;
+  /** Seed for sampling and trajectories (same seed → same counts). */
+  readonly seed?: number;
+  /** Expectation values to evaluate on the final state. */
+  readonly observables?: readonly PauliSum[];
+  readonly precision?: Precision;
+  /** Worker threads (engines that parallelise); default all cores. */
+  readonly threads?: number;
+  /** Upper bound on memory an engine may allocate, in bytes. */
+  readonly memoryLimitBytes?: number;
+}
+
+/** Results, keyed like the CLI's `--json` output. */
+export interface SimulationResult {
+  readonly qubits: number;
+  /** Which engine produced the result. */
+  readonly engine: string;
+  readonly amplitudes?: Readonly<Record<string, readonly [number, number]>>;
+  /** Index i is the basis state whose bitstring (qubit 0 leftmost) read as binary is i. */
+  readonly probabilities?: Float64Array;
+  /** Keys list classical bits in declaration order, bit 0 leftmost (all qubits if no measure). */
+  readonly counts?: Readonly<Record<string, number>>;
+  /** Interleaved `[re, im, …]`, same index order as `probabilities`. */
+  readonly statevector?: Float64Array | Float32Array;
+  /** One value per requested observable. */
+  readonly expectations?: readonly number[];
+}
+
+/** An engine's answer to "could you run this, and at what cost?" */
+export type Estimate =
+  | { readonly ok: true; /** Rough work estimate in floating-point operations. */ readonly flops: number; readonly bytes: number }
+  | { readonly ok: false; readonly reason: string };
+
+/** A simulation method. */
+export interface Engine {
+  /** Name used by `--method` (e.g. `reference`, `statevector`, `tensor`). */
+  readonly name: string;
+  /** One-line description for `--help`. */
+  readonly description: string;
+  /** Cheap feasibility and cost check, without allocating. */
+  estimate(circuit: Circuit, request: SimulationRequest): Estimate;
+  run(circuit: Circuit, request: SimulationRequest): Promise<SimulationResult>;
+}

@@ -1,0 +1,19 @@
+/**
+ * Taizhang public API (isomorphic: runs in Node and in browsers/Web Workers).
+ * Node-only features (threads, files, Redis) are exported from `taizhang/node`.
+ */
+// --- circuit model ---
+export * from './circuit/matrix.js';
+export * from './circuit/gates.js';
+export * from './circuit/circuit.js';
+// --- engines ---
+export * from './engine/types.js';
+export * from './engine/registry.js';
+export * from './backend/registry.js';
+// --- formats (issue 2) ---
+// --- state vector (issues 2, 3) ---
+// --- tensor network (issue 4) ---
+export * from './network/types.js';
+// --- contraction (issue 5) ---
+export * from './contraction/types.js';
+// --- runtime (issue 6, isomorphic parts) ---
