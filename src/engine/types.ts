@@ -4,6 +4,7 @@
  * engines through these types, and `--method auto` picks one by `estimate`.
  */
 import type { Circuit } from '../circuit/circuit.js';
+import type { ContractionPlan } from '../contraction/types.js';
 
 /** Floating-point precision of an engine's amplitudes. */
 export type Precision = 'single' | 'double';
@@ -39,6 +40,23 @@ export interface SimulationRequest {
   readonly threads?: number;
   /** Upper bound on memory an engine may allocate, in bytes. */
   readonly memoryLimitBytes?: number;
+  /** State vector: largest fused block in qubits (`--fuse K`). */
+  readonly fuse?: number;
+  /** Tensor network: a precomputed contraction plan (`--plan plan.json`). */
+  readonly plan?: ContractionPlan;
+  /** Tensor network: log2 of the largest intermediate allowed (`--max-width`). */
+  readonly maxWidth?: number;
+  /** Progress events for long runs (slices done, total, GFLOP/s). */
+  readonly onProgress?: (event: ProgressEvent) => void;
+}
+
+/** Progress of a long computation. */
+export interface ProgressEvent {
+  readonly done: number;
+  readonly total: number;
+  readonly elapsedSeconds: number;
+  /** Achieved floating-point throughput so far, when known. */
+  readonly gflops?: number;
 }
 
 /** Results, keyed like the CLI's `--json` output. */
