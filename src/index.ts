@@ -7,6 +7,7 @@ export * from './circuit/matrix.js';
 export * from './circuit/gates.js';
 export * from './circuit/circuit.js';
 // --- engines ---
+import './engines.js';
 export * from './engine/types.js';
 export * from './engine/registry.js';
 export * from './backend/registry.js';

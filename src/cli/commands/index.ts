@@ -1,0 +1,7 @@
+/**
+ * The CLI's command table: `taizhang <name> …` runs the command with that name.
+ * Each command lives in its own file in this folder; add one import and one entry per command.
+ */
+import type { Command } from '../command.js';
+
+export const commands: Command[] = [];
