@@ -12,6 +12,7 @@ export * from './engine/types.js';
 export * from './engine/registry.js';
 export * from './backend/registry.js';
 // --- formats (issue 2) ---
+export * from './circuit/observable.js';
 // --- state vector (issues 2, 3) ---
 // --- tensor network (issue 4) ---
 export * from './network/types.js';
