@@ -12,6 +12,8 @@ export * from './engine/types.js';
 export * from './engine/registry.js';
 export * from './backend/registry.js';
 // --- formats (issue 2) ---
+export * from './formats/qasm2/index.js';
+export * from './formats/errors.js';
 export * from './circuit/observable.js';
 // --- state vector (issues 2, 3) ---
 // --- tensor network (issue 4) ---

@@ -1,0 +1,6 @@
+/**
+ * OpenQASM 2.0 front end: `parseQasm` (text → Circuit) and `writeQasm` (Circuit → text).
+ */
+export { parseQasm, type QasmParseOptions } from './parser.js';
+export { writeQasm, formatReal, u3Decompose } from './writer.js';
+export { QELIB1_INC, QELIB1_GATES } from './qelib1.js';
