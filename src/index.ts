@@ -16,6 +16,9 @@ export * from './formats/qasm2/index.js';
 export * from './formats/errors.js';
 export * from './circuit/observable.js';
 // --- state vector (issues 2, 3) ---
+export * from './statevector/reference.js';
+export { referenceEngine } from './statevector/reference-engine.js';
+export { Rng } from './statevector/rng.js';
 // --- tensor network (issue 4) ---
 export * from './network/types.js';
 // --- contraction (issue 5) ---
