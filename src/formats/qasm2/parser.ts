@@ -44,6 +44,8 @@ interface UserGate {
   readonly params: readonly string[];
   readonly qargs: readonly string[];
   readonly body: readonly BodyCall[];
+  /** Number of table gates one call expands to (may be huge: checked before expanding). */
+  readonly size: number;
 }
 interface NativeGate {
   readonly kind: 'native';
@@ -243,6 +245,8 @@ class Parser {
       this.next();
       out.push(this.expectId(what));
     }
+    if (this.isSym('['))
+      this.fail(`expected ${what} without an index (gate declarations and bodies use plain argument names), found '['`);
     if (!terminators.some((s) => this.isSym(s)))
       this.fail(`expected ${terminators.map((s) => `'${s}'`).join(' or ')} after ${what}, found ${describe(this.current())}`);
     return out;
@@ -329,6 +333,7 @@ class Parser {
       params: params.map((t) => t.text),
       qargs: qargs.map((t) => t.text),
       body,
+      size: body.reduce((n, c) => n + this.sizeOf(this.gates.get(c.name.text)!), 0),
     };
     const spec = lookupGate(name.text);
     if (
@@ -355,10 +360,11 @@ class Parser {
     for (const pt of points) {
       const params = pt.slice(0, spec.params.length);
       const flat: Flat[] = [];
+      if (user.size > 100_000) return false;
       let budget = 100_000;
       try {
         this.expand(user, params, Array.from({ length: k }, (_, i) => i), at, (f) => {
-          if (--budget < 0) throw new Error('too long');
+          if (--budget < 0) throw new Error('definition too long to compare');
           flat.push(f);
         });
       } catch (e) {
@@ -370,6 +376,10 @@ class Parser {
       if (maxAbsDiff(m, spec.matrix(params)) > 1e-9) return false;
     }
     return true;
+  }
+
+  private sizeOf(def: GateDef): number {
+    return def.kind === 'user' ? def.size : 1;
   }
 
   private checkCallShape(def: GateDef, name: Token, nParams: number, nArgs: number): void {
@@ -619,6 +629,8 @@ class Parser {
     });
     this.next(); // ';'
     const w = this.width(args, `call of gate '${t.text}'`);
+    if (this.opCount + w * this.sizeOf(def!) > this.maxOps)
+      this.fail(`circuit too large: gate '${t.text}' expands to ${w * this.sizeOf(def!)} operations (at most ${this.maxOps} in all)`, t);
     for (let i = 0; i < w; i++) {
       const qubits = args.map((a) => this.pick(a, i));
       const seen = new Map<number, number>();
