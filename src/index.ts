@@ -15,6 +15,7 @@ export * from './backend/registry.js';
 export * from './formats/qasm2/index.js';
 export * from './formats/errors.js';
 export * from './circuit/observable.js';
+export { readCircuit, detectFormat, checkText, parseQsim, writeQsim, QSIM_GATE_NAMES, type CircuitFormat, type ReadCircuitOptions } from './formats/index.js';
 // --- state vector (issues 2, 3) ---
 export * from './statevector/reference.js';
 export { referenceEngine } from './statevector/reference-engine.js';

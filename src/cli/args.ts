@@ -40,7 +40,7 @@ type ValueOf<S extends FlagSpec> = S['type'] extends 'boolean' ? boolean : S['ty
 
 /** The parsed flags: every declared flag is optional; repeated flags are arrays. */
 export type ParsedFlags<T extends FlagTable> = {
-  -readonly [K in keyof T]?: T[K]['repeated'] extends true ? ValueOf<T[K]>[] : ValueOf<T[K]>;
+  -readonly [K in keyof T]?: T[K] extends { readonly repeated: true } ? ValueOf<T[K]>[] : ValueOf<T[K]>;
 };
 
 /** Result of {@link parseArgs}. */

@@ -3,5 +3,6 @@
  * Each command lives in its own file in this folder; add one import and one entry per command.
  */
 import type { Command } from '../command.js';
+import { runCommand } from './run.js';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [runCommand];
