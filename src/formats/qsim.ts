@@ -228,7 +228,7 @@ export function parseQsim(text: string, file = '<input>'): Circuit {
     const blank = text.trim() === '';
     throw new CircuitSyntaxError(
       blank ? 'empty file: expected the number of qubits on the first line' : 'expected the number of qubits, found only comments',
-      Math.max(1, lines.length - (lines[lines.length - 1] === '' ? 1 : 0)),
+      blank ? 1 : Math.max(1, lines.length - (lines[lines.length - 1] === '' ? 1 : 0)),
       1,
       file,
     );

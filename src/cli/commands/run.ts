@@ -174,7 +174,8 @@ export function resultTable(result: SimulationResult, ctx: TableContext): string
   if (result.probabilities) {
     const p = result.probabilities;
     const order = [...p.keys()].filter((i) => p[i] > 1e-14);
-    order.sort((a, b) => p[b] - p[a] || a - b);
+    // Round before comparing so equal probabilities list in index order.
+    order.sort((a, b) => Math.round((p[b] - p[a]) * 1e12) || a - b);
     const shown = order.slice(0, ctx.top);
     lines.push('', `probabilities (${shown.length < order.length ? `top ${shown.length} of ` : ''}${order.length} nonzero of ${p.length})`);
     for (const i of shown) lines.push(`  ${indexBits(i, n)}  ${p[i].toFixed(8)}`);
