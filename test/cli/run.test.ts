@@ -31,8 +31,9 @@ function taizhang(args: string[], input?: string): Run {
   const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', input, env: { ...process.env, TAIZHANG_DEBUG: '' }, timeout: 30000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-function json(args: string[]): Record<string, unknown> {
-  const r = taizhang([...args, '--json']);
+/** JSON output of the reference engine (exact values; other engines are checked against it below). */
+function json(args: string[], method = 'reference'): Record<string, unknown> {
+  const r = taizhang([...args, '--json', '--method', method]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim().split('\n').length, 1, 'exactly one JSON line');
   return JSON.parse(r.stdout) as Record<string, unknown>;
@@ -86,6 +87,17 @@ test('probabilities, state vector and expectations in JSON', () => {
   assert.ok(Math.abs((g.expectations as number[])[0] - 1.5) < 1e-12);
 });
 
+test('--method auto agrees with the reference engine', () => {
+  for (const f of ['qft4.qasm', 'grover3.qasm', 'small.qsim']) {
+    const args = ['run', example(f), '--probabilities', '--amplitudes', f === 'grover3.qasm' ? '101' : '0101'];
+    const ref = json(args);
+    const auto = json(args, 'auto');
+    assert.deepEqual(Object.keys(auto), Object.keys(ref));
+    const pr = ref.probabilities as number[];
+    (auto.probabilities as number[]).forEach((p, i) => assert.ok(Math.abs(p - pr[i]) < 1e-6, `${f}[${i}]`));
+  }
+});
+
 test('same seed gives the same output; Grover and teleportation examples behave', () => {
   const a = taizhang(['run', example('grover3.qasm'), '--shots', '500', '--seed', '9', '--json']);
   const b = taizhang(['run', example('grover3.qasm'), '--shots', '500', '--seed', '9', '--json']);
@@ -103,7 +115,7 @@ test('readable table by default; qsim input and stdin', () => {
   const r = taizhang(['run', example('ghz.qasm')]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /circuit\s+.*ghz\.qasm \(3 qubits, 3 gates\)/);
-  assert.match(r.stdout, /engine\s+reference/);
+  assert.match(r.stdout, /engine\s+\w+ \(\d+\.\d+ s\)/);
   assert.match(r.stdout, /probabilities \(2 nonzero of 8\)\n {2}000 {2}0\.50000000\n {2}111 {2}0\.50000000/);
   const s = taizhang(['run', example('small.qsim'), '--shots', '100', '--seed', '1']);
   assert.equal(s.code, 0, s.stderr);
