@@ -1,0 +1,142 @@
+/**
+ * Gate fusion for the fast state-vector engine, in the spirit of qsim: consecutive gates are merged
+ * into dense blocks acting on at most `k` qubits, so the state is swept once per block instead of
+ * once per gate. A block that holds a single table gate keeps its structure (diagonal, controlled,
+ * permutation) so the kernels can take the cheap path for it.
+ *
+ * Block matrices are written on the block's qubits sorted ascending, first (smallest) qubit the most
+ * significant bit of the matrix index, matching docs/conventions.md.
+ */
+import { Circuit, type GateOperation } from '../circuit/circuit.js';
+import { embed, identity, isDiagonal, matmul, matrixDim } from '../circuit/matrix.js';
+
+/** One fused operation ready for a kernel. */
+export interface FusedOp {
+  /** `dense`: full matrix; `diag`: phases only; `perm`: unit-entry permutation (index moves). */
+  readonly kind: 'dense' | 'diag' | 'perm';
+  /** Target qubits, ascending; the first is the most significant bit of the matrix index. */
+  readonly qubits: readonly number[];
+  /** Control qubits (the op acts only where all of them are 1). */
+  readonly controls: readonly number[];
+  /**
+   * `dense`: interleaved `2^k × 2^k` matrix; `diag`: the `2^k` interleaved diagonal entries;
+   * `perm`: unused (empty).
+   */
+  readonly matrix: Float64Array;
+  /** `perm` only: `perm[col] = row` of the unit entry in column `col`. */
+  readonly perm: Int32Array;
+  /** How many circuit gates this op stands for. */
+  readonly gates: number;
+}
+
+interface Block {
+  qubits: number[]; // ascending
+  matrix: Float64Array; // on `qubits`
+  ops: GateOperation[];
+}
+
+/** The matrix of `m` (on `from` qubits, listed order) re-expressed on `to` (a superset, in its order). */
+function lift(m: Float64Array, from: readonly number[], to: readonly number[]): Float64Array {
+  const targets = from.map((q) => to.indexOf(q));
+  if (targets.length === to.length && targets.every((t, i) => t === i)) return m;
+  return embed(m, targets, to.length);
+}
+
+function sortedUnion(a: readonly number[], b: readonly number[]): number[] {
+  return [...new Set([...a, ...b])].sort((x, y) => x - y);
+}
+
+/** Structured op for a block holding exactly one table gate. */
+function singleGateOp(op: GateOperation): FusedOp {
+  const spec = Circuit.specOf(op);
+  const full = Circuit.matrixOf(op);
+  const nc = spec ? spec.controls : 0;
+  const controls = op.qubits.slice(0, nc);
+  const targetsListed = op.qubits.slice(nc);
+  const tdim = 1 << targetsListed.length;
+  const fdim = matrixDim(full);
+  // Target block = bottom-right tdim × tdim corner of the controlled matrix.
+  let sub: Float64Array = new Float64Array(2 * tdim * tdim);
+  const off = fdim - tdim;
+  for (let r = 0; r < tdim; r++)
+    for (let c = 0; c < tdim; c++) {
+      sub[2 * (r * tdim + c)] = full[2 * ((off + r) * fdim + off + c)];
+      sub[2 * (r * tdim + c) + 1] = full[2 * ((off + r) * fdim + off + c) + 1];
+    }
+  const targets = [...targetsListed].sort((a, b) => a - b);
+  sub = lift(sub, targetsListed, targets);
+  return classify(targets, controls, sub, 1, spec?.permutation ?? false);
+}
+
+function classify(qubits: number[], controls: readonly number[], m: Float64Array, gates: number, maybePerm: boolean): FusedOp {
+  const d = matrixDim(m);
+  if (isDiagonal(m)) {
+    const diag = new Float64Array(2 * d);
+    for (let i = 0; i < d; i++) {
+      diag[2 * i] = m[2 * (i * d + i)];
+      diag[2 * i + 1] = m[2 * (i * d + i) + 1];
+    }
+    return { kind: 'diag', qubits, controls, matrix: diag, perm: new Int32Array(0), gates };
+  }
+  if (maybePerm) {
+    const perm = new Int32Array(d).fill(-1);
+    let ok = true;
+    for (let c = 0; c < d && ok; c++)
+      for (let r = 0; r < d; r++) {
+        const re = m[2 * (r * d + c)];
+        const im = m[2 * (r * d + c) + 1];
+        if (re === 1 && im === 0) {
+          if (perm[c] >= 0) ok = false;
+          perm[c] = r;
+        } else if (re !== 0 || im !== 0) ok = false;
+      }
+    if (ok && perm.every((p) => p >= 0)) return { kind: 'perm', qubits, controls, matrix: new Float64Array(0), perm, gates };
+  }
+  return { kind: 'dense', qubits, controls, matrix: m, perm: new Int32Array(0), gates };
+}
+
+function finish(b: Block): FusedOp {
+  if (b.ops.length === 1) return singleGateOp(b.ops[0]);
+  const allPerm = b.ops.every((o) => Circuit.specOf(o)?.permutation === true);
+  return classify(b.qubits, [], b.matrix, b.ops.length, allPerm);
+}
+
+/**
+ * Fuses a run of unconditioned gates into blocks of at most `maxQubits` qubits (gates wider than
+ * that stay alone). Blocks on disjoint qubits stay open side by side, so a gate can join a block
+ * across unrelated gates, as qsim's fuser does.
+ */
+export function fuseGates(gates: readonly GateOperation[], maxQubits: number): FusedOp[] {
+  const k = Math.max(1, Math.floor(maxQubits));
+  const out: FusedOp[] = [];
+  let open: Block[] = [];
+  for (const g of gates) {
+    const gm = Circuit.matrixOf(g);
+    const gq = [...g.qubits];
+    const touching = open.filter((b) => b.qubits.some((q) => gq.includes(q)));
+    let union = [...gq];
+    for (const b of touching) union = sortedUnion(union, b.qubits);
+    union = sortedUnion(union, []);
+    if (union.length <= k && gq.length <= k) {
+      // Merge the touching blocks (disjoint, so they commute) and append the gate.
+      let m = identity(1 << union.length);
+      const ops: GateOperation[] = [];
+      for (const b of touching) {
+        m = matmul(lift(b.matrix, b.qubits, union), m);
+        ops.push(...b.ops);
+      }
+      m = matmul(lift(gm, gq, union), m);
+      ops.push(g);
+      open = open.filter((b) => !touching.includes(b));
+      open.push({ qubits: union, matrix: m, ops });
+    } else {
+      for (const b of touching) out.push(finish(b));
+      open = open.filter((b) => !touching.includes(b));
+      const sq = [...gq].sort((a, b) => a - b);
+      if (gq.length > k) out.push(singleGateOp(g));
+      else open.push({ qubits: sq, matrix: lift(gm, gq, sq), ops: [g] });
+    }
+  }
+  for (const b of open) out.push(finish(b));
+  return out;
+}
