@@ -3,3 +3,4 @@
  * `src/index.ts` do) before calling `getEngine`/`selectEngine`. One import line per engine.
  */
 import './statevector/reference-engine.js';
+import './statevector/engine.js';
