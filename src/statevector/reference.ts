@@ -74,17 +74,22 @@ export function applyMatrix(state: Float64Array, numQubits: number, matrix: Floa
   if (matrix.length !== 2 * dim * dim) throw new Error(`matrix size ${matrix.length / 2} does not fit ${k} qubit(s)`);
   // offsets[j]: how far local basis state j of the gate's qubits moves the global index.
   const offsets = new Array<number>(dim).fill(0);
-  let targetMask = 0;
   for (let a = 0; a < k; a++) {
     const bit = 2 ** (numQubits - 1 - qubits[a]);
-    targetMask += bit;
     for (let j = 0; j < dim; j++) if ((j >> (k - 1 - a)) & 1) offsets[j] += bit;
   }
+  // Bit positions of the targets, ascending, for inserting zero bits into a group counter.
+  const lowMasks = qubits.map((q) => 2 ** (numQubits - 1 - q) - 1).sort((x, y) => x - y);
   const re = new Float64Array(dim);
   const im = new Float64Array(dim);
-  const size = 2 ** numQubits;
-  for (let base = 0; base < size; base++) {
-    if (andNonZero(base, targetMask)) continue; // visit each group once, from its all-zero member
+  const groups = 2 ** (numQubits - k);
+  for (let g = 0; g < groups; g++) {
+    // base = g with a 0 inserted at every target position: the group's all-zero member.
+    let base = g;
+    for (let a = 0; a < k; a++) {
+      const low = base & lowMasks[a]; // indices stay below 2^31, so & is exact
+      base = (base - low) * 2 + low;
+    }
     for (let j = 0; j < dim; j++) {
       const p = 2 * (base + offsets[j]);
       re[j] = state[p];
@@ -103,12 +108,6 @@ export function applyMatrix(state: Float64Array, numQubits: number, matrix: Floa
       state[p + 1] = si;
     }
   }
-}
-
-/** `a & b !== 0` for non-negative integers below 2^53 (JS bit operators stop at 32 bits). */
-function andNonZero(a: number, b: number): boolean {
-  if (a < 4294967296 && b < 4294967296) return ((a & b) >>> 0) !== 0;
-  return ((a % 4294967296) & (b % 4294967296)) !== 0 || (Math.floor(a / 4294967296) & Math.floor(b / 4294967296)) !== 0;
 }
 
 /** 1 when qubit q is |1⟩ in basis state `index` of an n-qubit register. */
