@@ -8,8 +8,11 @@ import { Circuit, type Condition, type Operation, type Register } from '../../ci
 import { getGate } from '../../circuit/gates.js';
 import { type ComplexMatrix, matrixDim } from '../../circuit/matrix.js';
 
-/** Definitions of the non-qelib1 table gates, with the table gates they need first. */
-const DEFINITIONS: Record<string, { readonly needs: readonly string[]; readonly text: string }> = {
+/**
+ * OpenQASM 2 definitions the writer emits for table gates outside qelib1.inc (exact, global phase
+ * included), with the other such gates each one needs first.
+ */
+export const QASM2_GATE_DEFINITIONS: Readonly<Record<string, { readonly needs: readonly string[]; readonly text: string }>> = {
   // √Y = e^{iπ/4}·ry(π/2); the global phase e^{iα} is written as u1(α)·x·u1(α)·x.
   sy: { needs: [], text: 'gate sy a { ry(pi/2) a; u1(pi/4) a; x a; u1(pi/4) a; x a; }' },
   // √W = e^{iπ/4}·u3(π/2, −π/4, π/4).
@@ -55,7 +58,7 @@ export function writeQasm(circuit: Circuit): string {
   const lines: string[] = ['OPENQASM 2.0;', 'include "qelib1.inc";'];
   const needed = new Set<string>();
   const need = (name: string) => {
-    for (const d of DEFINITIONS[name]?.needs ?? []) need(d);
+    for (const d of QASM2_GATE_DEFINITIONS[name]?.needs ?? []) need(d);
     needed.add(name);
   };
   const unitaryDefs: string[] = [];
@@ -78,11 +81,11 @@ export function writeQasm(circuit: Circuit): string {
     }
     const spec = getGate(op.name);
     if (!spec.qelib1) {
-      if (!DEFINITIONS[spec.name]) throw new Error(`writeQasm: no OpenQASM 2 definition for gate '${spec.name}'`);
+      if (!QASM2_GATE_DEFINITIONS[spec.name]) throw new Error(`writeQasm: no OpenQASM 2 definition for gate '${spec.name}'`);
       need(spec.name);
     }
   }
-  for (const name of Object.keys(DEFINITIONS)) if (needed.has(name)) lines.push(DEFINITIONS[name].text);
+  for (const name of Object.keys(QASM2_GATE_DEFINITIONS)) if (needed.has(name)) lines.push(QASM2_GATE_DEFINITIONS[name].text);
   lines.push(...unitaryDefs);
   for (const r of circuit.qregs) lines.push(`qreg ${r.name}[${r.size}];`);
   for (const r of circuit.cregs) lines.push(`creg ${r.name}[${r.size}];`);
