@@ -146,6 +146,11 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // `taizhang run … | head` closes the pipe early: stop quietly instead of crashing.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
