@@ -4,3 +4,4 @@
  */
 import './statevector/reference-engine.js';
 import './statevector/engine.js';
+import './network/engine.js';

@@ -22,6 +22,12 @@ export { referenceEngine } from './statevector/reference-engine.js';
 export { Rng } from './statevector/rng.js';
 // --- tensor network (issue 4) ---
 export * from './network/types.js';
+export * from './tensor/index.js';
+export * from './network/from-circuit.js';
+export * from './network/simplify.js';
+export * from './network/execute.js';
+export * from './network/api.js';
+export { tensorEngine, TENSOR_DENSE_MAX_QUBITS } from './network/engine.js';
 // --- contraction (issue 5) ---
 export * from './contraction/types.js';
 // --- runtime (issue 6, isomorphic parts) ---

@@ -1,0 +1,3 @@
+/** Dense complex tensors and their kernels (issue 4). */
+export * from './kernels.js';
+export * from './tensor.js';
