@@ -20,7 +20,7 @@ const PHASE = {
   ch: 'table = e^{−iπ/4} · qelib1',
   rxx: 'table = e^{iθ/2} · qelib1',
   rzz: 'table = e^{−iθ/2} · qelib1 (cx·u1·cx)',
-  c4x: 'qelib1 text is not C4X (upstream typo: middle h on d); table is the true 4-controlled X',
+  c4x: 'qelib1 text is not C4X (its middle block `h d; cu1(pi/4) d,e; h d;` should be `h e; cu1(pi/2) d,e; h e;`); table is the true 4-controlled X, as Qiskit\'s C4XGate',
 };
 
 const esc = (s) => String(s).replace(/\|/g, '\\|');

@@ -90,8 +90,9 @@ const DOCUMENTED_PHASE: Record<string, (p: readonly number[]) => number> = {
 
 /**
  * Gates whose qelib1.inc text is known NOT to implement the named gate; the table follows
- * Qiskit's gate classes instead. qelib1's c4x body applies its middle `h` to qubit d instead of
- * e (an upstream typo), so it is not a 4-controlled X; Qiskit's C4XGate is.
+ * Qiskit's gate classes instead. qelib1's c4x body has the middle block `h d; cu1(pi/4) d,e; h d;`
+ * where a 4-controlled X needs `h e; cu1(pi/2) d,e; h e;` (checked below), so it is not a
+ * 4-controlled X; Qiskit's C4XGate and our table are.
  */
 const KNOWN_WRONG_IN_QELIB1 = new Set<string>(['c4x']);
 
@@ -132,6 +133,18 @@ for (const name of QELIB1_GATES) {
     }
   });
 }
+
+test('qelib1 c4x with its middle block corrected equals the table c4x exactly', () => {
+  const fixed = QELIB1_INC.replace('h d; cu1(pi/4) d,e; h d;', 'h e; cu1(pi/2) d,e; h e;');
+  assert.notEqual(fixed, QELIB1_INC);
+  const c = parseQasm(`OPENQASM 2.0;\n${fixed}\nqreg q[5];\nc4x q[0],q[1],q[2],q[3],q[4];\n`, 'fixed', { matchTableGates: false });
+  let m = identity(32);
+  for (const op of c.operations)
+    if (op.kind === 'gate') m = matmul(embed(op.name === 'u3' ? U(op.params[0], op.params[1], op.params[2]) : CX, op.qubits, 5), m);
+  const phase = globalPhaseBetween(getGate('c4x').matrix([]), m, 1e-9);
+  assert.notEqual(phase, null);
+  assert.ok(Math.abs(phase!) < 1e-12);
+});
 
 test('U and CX builtins are the table u3 and cx', () => {
   const r = rng(5);
