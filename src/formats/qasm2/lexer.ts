@@ -34,8 +34,24 @@ export function tokenize(source: string, file: string): Token[] {
   const fail = (msg: string, l = line, c = col): never => {
     throw new CircuitSyntaxError(msg, l, c, file);
   };
+  // Binary content is refused up front, wherever it is (strings and comments included).
+  const bad = source.search(/[\u0000\uFFFD]/);
+  if (bad >= 0) {
+    const before = source.slice(0, bad);
+    const l = before.split('\n').length;
+    const c = bad - before.lastIndexOf('\n');
+    fail(
+      source.charCodeAt(bad) === 0
+        ? 'binary file: found a NUL byte, expected OpenQASM text'
+        : 'binary file: found invalid UTF-8 (replacement character U+FFFD), expected OpenQASM text',
+      l,
+      c,
+    );
+  }
   // A leading byte-order mark is harmless.
-  if (source.charCodeAt(0) === 0xfeff) i = 1;
+  if (source.charCodeAt(0) === 0xfeff) {
+    i = 1;
+  }
   while (i < n) {
     const ch = source[i];
     const code = source.charCodeAt(i);
