@@ -6,7 +6,7 @@ import { parseQsim, writeQsim } from '../../src/formats/qsim.js';
 import { CircuitSyntaxError } from '../../src/formats/errors.js';
 import { Circuit } from '../../src/circuit/circuit.js';
 import { getGate } from '../../src/circuit/gates.js';
-import { controlled, maxAbsDiff } from '../../src/circuit/matrix.js';
+import { controlled, matmul, maxAbsDiff } from '../../src/circuit/matrix.js';
 
 const SHARED = join(process.cwd(), '..', 'shared', 'circuits');
 
@@ -147,4 +147,21 @@ test('writeQsim writes qsim names, ASAP times and refuses what qsim cannot expre
   assert.throws(() => writeQsim(new Circuit(2).swap(0, 1)), /gate 'swap' has no qsim equivalent/);
   assert.throws(() => writeQsim(new Circuit(2).gate('u3', [0], [1, 2, 3])), /gate 'u3' has no qsim equivalent/);
   assert.throws(() => writeQsim(new Circuit(1).reset(0)), /no reset/);
+});
+
+test("qsim gate definitions: hz_1_2 = √i·rxy(π/4, π/2), x_1_2² = X, y_1_2² = Y, controlled fs", () => {
+  const c = parseQsim('2\n0 hz_1_2 0\n1 rxy 1 0.7853981633974483 1.5707963267948966\n2 x_1_2 0\n3 x_1_2 0\n4 y_1_2 1\n5 y_1_2 1\n');
+  const [hz, rxy, sx1, sx2, sy1, sy2] = c.gates().map((g) => Circuit.matrixOf(g));
+  const sqrtI: [number, number] = [Math.SQRT1_2, Math.SQRT1_2];
+  const scaled = new Float64Array(rxy.length);
+  for (let i = 0; i < rxy.length; i += 2) {
+    scaled[i] = sqrtI[0] * rxy[i] - sqrtI[1] * rxy[i + 1];
+    scaled[i + 1] = sqrtI[0] * rxy[i + 1] + sqrtI[1] * rxy[i];
+  }
+  assert.ok(maxAbsDiff(hz, scaled) < 1e-15);
+  assert.ok(maxAbsDiff(matmul(sx1, sx2), getGate('x').matrix([])) < 1e-15);
+  assert.ok(maxAbsDiff(matmul(sy1, sy2), getGate('y').matrix([])) < 1e-15);
+  const cf = parseQsim('3\n0 c 2 fs 0 1 0.3 0.2\n').gates()[0];
+  assert.deepEqual(cf.qubits, [2, 0, 1]);
+  assert.ok(maxAbsDiff(cf.matrix!, controlled(getGate('fsim').matrix([0.3, 0.2]))) < 1e-15);
 });
