@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { Circuit, type Operation } from '../../src/circuit/circuit.js';
 import { allGates, getGate } from '../../src/circuit/gates.js';
 import { type ComplexMatrix, embed, globalPhaseBetween, identity, matmul } from '../../src/circuit/matrix.js';
-import { parseQasm, u3Decompose, writeQasm } from '../../src/formats/qasm2/index.js';
+import { parseQasm, QELIB1_INC, u3Decompose, writeQasm } from '../../src/formats/qasm2/index.js';
 import { CircuitSyntaxError } from '../../src/formats/errors.js';
 
 const GATES = allGates();
@@ -252,4 +252,61 @@ test('adversarial inputs: deep nesting, long operator chains, huge tokens', { ti
     `${H}rz(${'9'.repeat(100_000)}) q[0];`,
     `${H}gate g a {${' h a;'.repeat(10_000)}`,
   ]) parsesOrLocatedError(text);
+});
+
+// ---- native qelib1 mapping vs the literal qelib1.inc text ----
+
+const QELIB1_SMALL = GATES.filter((g) => g.qelib1 && g.qubits <= 3 && g.name !== 'c4x');
+
+/** Random program: one custom gate with expressions and nested calls, broadcasting, two registers. */
+const programArb = fc
+  .record({
+    sizes: fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 2 })),
+    body: fc.array(fc.record({ g: fc.nat(QELIB1_SMALL.length - 1), perm: fc.nat(5), k: fc.array(fc.integer({ min: -9, max: 9 }), { minLength: 4, maxLength: 4 }) }), { minLength: 1, maxLength: 5 }),
+    main: fc.array(fc.record({ kind: fc.nat(9), g: fc.nat(QELIB1_SMALL.length - 1), picks: fc.array(fc.nat(100), { minLength: 3, maxLength: 3 }), x: fc.double({ min: -4, max: 4, noNaN: true }) }), { maxLength: 12 }),
+  })
+  .map(({ sizes, body, main }) => {
+    const locals = ['x', 'y', 'z'];
+    const bodyText = body
+      .map(({ g, perm, k }) => {
+        const spec = QELIB1_SMALL[g];
+        const order = [[0, 1, 2], [1, 0, 2], [2, 1, 0], [0, 2, 1], [1, 2, 0], [2, 0, 1]][perm];
+        const args = order.slice(0, spec.qubits).map((i) => locals[i]);
+        const ps = spec.params.map((_, i) => `${k[i]}*a/3 + b^2 - sin(${k[(i + 1) % 4]}*pi/7)`);
+        return `${spec.name}${ps.length ? `(${ps.join(', ')})` : ''} ${args.join(', ')};`;
+      })
+      .join(' ');
+    const regs = [['r', sizes[0]], ['s', sizes[1]]] as const;
+    const all = regs.flatMap(([n, s]) => Array.from({ length: s }, (_, i) => `${n}[${i}]`));
+    const lines: string[] = [`gate cg(a, b) x, y, z { ${bodyText} }`, `qreg r[${sizes[0]}];`, `qreg s[${sizes[1]}];`];
+    for (const m of main) {
+      const pick = (n: number) => {
+        const pool = [...all];
+        return m.picks.slice(0, n).map((p) => pool.splice(p % pool.length, 1)[0]);
+      };
+      if (m.kind < 3 && all.length >= 3) lines.push(`cg(${m.x}, -${Math.abs(m.x)}/2) ${pick(3).join(', ')};`);
+      else if (m.kind < 5) lines.push(`h r; rz(${m.x}) s;`);
+      else if (m.kind < 6 && sizes[0] === sizes[1]) lines.push(`cx r, s;`);
+      else if (m.kind < 7) lines.push(`crz(${m.x}) r[0], s;`);
+      else {
+        const spec = QELIB1_SMALL[m.g];
+        if (spec.qubits > all.length) continue;
+        const ps = spec.params.map((_, i) => `${m.x} * ${i + 1}`);
+        lines.push(`${spec.name}${ps.length ? `(${ps.join(',')})` : ''} ${pick(spec.qubits).join(', ')};`);
+      }
+    }
+    return lines.join('\n') + '\n';
+  });
+
+test('native qelib1 gates and the literal qelib1.inc text give the same circuit unitary (up to global phase)', () => {
+  fc.assert(
+    fc.property(programArb, (program) => {
+      const native = parseQasm(`OPENQASM 2.0;\ninclude "qelib1.inc";\n${program}`, 'native.qasm');
+      const literal = parseQasm(`OPENQASM 2.0;\n${QELIB1_INC}\n${program}`, 'literal.qasm', { matchTableGates: false });
+      assert.ok(literal.operations.every((o) => o.kind === 'gate' && (o.name === 'u3' || o.name === 'cx')));
+      const phase = globalPhaseBetween(circuitUnitary(native), circuitUnitary(literal), 1e-8);
+      assert.notEqual(phase, null, program);
+    }),
+    { numRuns: 150, seed: 99 },
+  );
 });
