@@ -4,8 +4,12 @@
  */
 import type { SliceJob, SliceJobFactory, SliceJobSpec } from './types.js';
 import { createSyntheticJob } from './synthetic-job.js';
+import { createNetworkJob } from './network-job.js';
 
-const kinds = new Map<string, SliceJobFactory>([['synthetic', createSyntheticJob]]);
+const kinds = new Map<string, SliceJobFactory>([
+  ['synthetic', createSyntheticJob],
+  ['network', createNetworkJob],
+]);
 
 /** Registers (or replaces) a job kind. */
 export function registerSliceJobKind(kind: string, factory: SliceJobFactory): void {

@@ -1,0 +1,286 @@
+/**
+ * Cluster mode on BullMQ/Redis. A client enqueues one BullMQ job per slice batch (job id =
+ * run id + batch index, so enqueueing twice is a no-op), workers on any machine contract the
+ * batches on their own thread pools and store each partial under its batch index in a Redis
+ * hash keyed by the run id (a retried batch replaces its entry, never double-counts). The
+ * client sums the stored partials in batch order, so results equal the local executor's bits.
+ * A worker killed mid-batch loses its lock; BullMQ's stalled-job check hands the batch to
+ * another worker. A restarted client finds the finished batches in the hash and only waits.
+ */
+import { Queue, Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createSliceJob } from './jobs.js';
+import { SliceThreadPool, defaultThreads } from './pool.node.js';
+import type { SliceJobSpec, SliceRunOptions, SliceRunResult } from './types.js';
+import { decodeFloat64, defaultBatchSize, encodeFloat64, makeBatches, ProgressTracker, runIdOf, sumPartials } from './types.js';
+
+/** Default BullMQ queue name. */
+export const DEFAULT_QUEUE = 'taizhang-slices';
+
+/** Data of one queued batch. */
+export interface BatchJobData {
+  readonly runId: string;
+  readonly index: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Stored description of a run (`<queue>:run:<id>:meta`). */
+interface RunMeta {
+  readonly fingerprint: string;
+  readonly totalSlices: number;
+  readonly batchSize: number;
+  readonly outputLength: number;
+}
+
+/** Error of the cluster runtime (bad run, failed batch, timeout). */
+export class ClusterError extends Error {
+  override name = 'ClusterError';
+}
+
+const keyOf = (queue: string, runId: string, what: 'spec' | 'meta' | 'parts' | 'log') => `${queue}:run:${runId}:${what}`;
+const jobIdOf = (runId: string, index: number) => `${runId}-b${index}`;
+/** Keys of finished runs expire after a week. */
+const TTL_SECONDS = 7 * 24 * 3600;
+
+function connect(url: string): Redis {
+  // BullMQ workers need maxRetriesPerRequest: null (blocking commands).
+  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+}
+
+/** Options of {@link startRedisWorker}. */
+export interface RedisWorkerOptions {
+  /** Redis URL, e.g. `redis://host:6379`. */
+  readonly redis: string;
+  /** Batches contracted at once (one worker thread each); default all cores. */
+  readonly concurrency?: number;
+  readonly queue?: string;
+  /** BullMQ lock duration in ms (a dead worker's batch is retried after about this long); default 30000. */
+  readonly lockDurationMs?: number;
+  /** How often stalled batches are looked for, in ms; default lockDuration / 2. */
+  readonly stalledIntervalMs?: number;
+  /** Called when a batch starts and ends (logging). */
+  readonly onEvent?: (event: { readonly type: 'start' | 'done' | 'failed'; readonly runId: string; readonly index: number; readonly error?: string }) => void;
+}
+
+/** A running cluster worker. */
+export interface RedisWorkerHandle {
+  /** Stops taking batches, waits for running ones, closes threads and connections. */
+  close(): Promise<void>;
+}
+
+/** Starts a worker that contracts queued slice batches until closed. */
+export async function startRedisWorker(options: RedisWorkerOptions): Promise<RedisWorkerHandle> {
+  const queue = options.queue ?? DEFAULT_QUEUE;
+  const concurrency = options.concurrency ?? defaultThreads();
+  const lockDuration = options.lockDurationMs ?? 30000;
+  const conn = connect(options.redis);
+  const store = connect(options.redis);
+  const pool = new SliceThreadPool(concurrency);
+  const specs = new Map<string, Promise<{ spec: SliceJobSpec; meta: RunMeta }>>();
+
+  const load = (runId: string) => {
+    let p = specs.get(runId);
+    if (!p) {
+      p = (async () => {
+        const [specText, metaText] = await Promise.all([store.get(keyOf(queue, runId, 'spec')), store.get(keyOf(queue, runId, 'meta'))]);
+        if (!specText || !metaText) throw new ClusterError(`run ${runId} has no stored job description (expired or deleted)`);
+        return { spec: JSON.parse(specText) as SliceJobSpec, meta: JSON.parse(metaText) as RunMeta };
+      })();
+      if (specs.size > 8) specs.delete(specs.keys().next().value as string);
+      specs.set(runId, p);
+      p.catch(() => specs.delete(runId));
+    }
+    return p;
+  };
+
+  const worker = new Worker<BatchJobData>(
+    queue,
+    async (job: Job<BatchJobData>) => {
+      const { runId, index, start, end } = job.data;
+      options.onEvent?.({ type: 'start', runId, index });
+      try {
+        const { spec, meta } = await load(runId);
+        // The thread checks the plan against the network it rebuilds; check the run's identity too.
+        const info = await pool.info(runId, spec);
+        if (info.fingerprint !== meta.fingerprint) {
+          throw new ClusterError(`run ${runId}: this worker built a problem with fingerprint ${info.fingerprint}, the run expects ${meta.fingerprint}`);
+        }
+        const data = await pool.runBatch(runId, spec, start, end);
+        const parts = keyOf(queue, runId, 'parts');
+        await store.multi().hset(parts, String(index), encodeFloat64(data)).expire(parts, TTL_SECONDS).rpush(keyOf(queue, runId, 'log'), String(index)).expire(keyOf(queue, runId, 'log'), TTL_SECONDS).exec();
+        options.onEvent?.({ type: 'done', runId, index });
+        return { index };
+      } catch (e) {
+        options.onEvent?.({ type: 'failed', runId, index, error: (e as Error).message });
+        throw e;
+      }
+    },
+    {
+      connection: conn,
+      concurrency,
+      lockDuration,
+      stalledInterval: options.stalledIntervalMs ?? Math.max(500, Math.floor(lockDuration / 2)),
+      maxStalledCount: 20,
+    },
+  );
+  worker.on('error', () => {
+    // Connection hiccups are retried by ioredis; nothing to do here.
+  });
+  await worker.waitUntilReady();
+  return {
+    async close() {
+      await worker.close();
+      await pool.close();
+      store.disconnect();
+      conn.disconnect();
+    },
+  };
+}
+
+/** Options of {@link runSlicesRedis}. */
+export interface RedisRunOptions extends SliceRunOptions {
+  readonly redis: string;
+  readonly queue?: string;
+  /** Run id; default derived from the job (fingerprint, spec, batch size), so a restart resumes. */
+  readonly runId?: string;
+  /** Poll period in ms; default 100. */
+  readonly pollMs?: number;
+  /** Give up after this many ms (default: no limit). */
+  readonly timeoutMs?: number;
+  /** Stop waiting (queued batches stay queued; a later run with the same id resumes). */
+  readonly signal?: AbortSignal;
+  /** Attempts per batch for errors thrown by the job (not stalls); default 2. */
+  readonly attempts?: number;
+}
+
+/** Result of a cluster run. */
+export interface RedisRunResult extends SliceRunResult {
+  readonly runId: string;
+  /** Batches already finished in Redis when this client started (resumed work). */
+  readonly resumedBatches: number;
+}
+
+/**
+ * Enqueues every unfinished batch of a job, waits for the workers, and sums the partials in
+ * batch order. The job is prepared here first, so a plan that does not fit the circuit is
+ * refused before anything is queued.
+ */
+export async function runSlicesRedis(spec: SliceJobSpec, options: RedisRunOptions): Promise<RedisRunResult> {
+  const t0 = Date.now();
+  const job = createSliceJob(spec); // throws PlanError etc. before touching Redis
+  const batchSize = options.batchSize ?? defaultBatchSize(job.totalSlices);
+  const batches = makeBatches(job.totalSlices, batchSize);
+  const runId = options.runId ?? runIdOf(spec, job.fingerprint, batchSize);
+  if (runId.includes(':')) throw new ClusterError(`run id must not contain ':' (got '${runId}')`);
+  const queueName = options.queue ?? DEFAULT_QUEUE;
+  const meta: RunMeta = { fingerprint: job.fingerprint, totalSlices: job.totalSlices, batchSize, outputLength: job.outputLength };
+  const conn = connect(options.redis);
+  const queue = new Queue<BatchJobData>(queueName, { connection: conn });
+  try {
+    const metaKey = keyOf(queueName, runId, 'meta');
+    const old = await conn.get(metaKey);
+    if (old) {
+      const m = JSON.parse(old) as RunMeta;
+      if (m.fingerprint !== meta.fingerprint || m.totalSlices !== meta.totalSlices || m.batchSize !== meta.batchSize || m.outputLength !== meta.outputLength) {
+        throw new ClusterError(
+          `run ${runId} already exists in Redis for a different problem (fingerprint ${m.fingerprint}, ${m.totalSlices} slices, batch size ${m.batchSize}); ` +
+            `this job has fingerprint ${meta.fingerprint}, ${meta.totalSlices} slices, batch size ${meta.batchSize}. Use another --run-id.`,
+        );
+      }
+    }
+    await conn.multi().set(keyOf(queueName, runId, 'spec'), JSON.stringify(spec), 'EX', TTL_SECONDS).set(metaKey, JSON.stringify(meta), 'EX', TTL_SECONDS).exec();
+    const partsKey = keyOf(queueName, runId, 'parts');
+    const finished = new Set((await conn.hkeys(partsKey)).map(Number));
+    const resumedBatches = finished.size;
+    const tracker = new ProgressTracker(job.totalSlices, job.flopsPerSlice);
+    let doneSlices = 0;
+    for (const b of batches) if (finished.has(b.index)) doneSlices += b.end - b.start;
+    if (doneSlices) options.onProgress?.(tracker.add(doneSlices));
+
+    for (const b of batches) {
+      if (finished.has(b.index)) continue;
+      const id = jobIdOf(runId, b.index);
+      const existing = await queue.getJob(id);
+      if (existing) {
+        const state = await existing.getState();
+        if (state === 'failed') await existing.retry('failed');
+        else if (state === 'completed') await existing.remove(); // its result is gone (expired): recompute
+        else continue; // waiting/active/delayed: a worker will finish it
+        if (state === 'failed') continue;
+      }
+      await queue.add('batch', { runId, index: b.index, start: b.start, end: b.end }, {
+        jobId: id,
+        attempts: options.attempts ?? 2,
+        removeOnComplete: true,
+        removeOnFail: false,
+      });
+    }
+
+    const pollMs = options.pollMs ?? 100;
+    let polls = 0;
+    while (finished.size < batches.length) {
+      if (options.signal?.aborted) throw new ClusterError(`run ${runId} interrupted; ${finished.size}/${batches.length} batches finished (run again to resume)`);
+      if (options.timeoutMs !== undefined && Date.now() - t0 > options.timeoutMs) {
+        throw new ClusterError(`run ${runId} timed out after ${options.timeoutMs} ms with ${finished.size}/${batches.length} batches finished (are workers running?)`);
+      }
+      await new Promise((r) => setTimeout(r, pollMs));
+      const keys = await conn.hkeys(partsKey);
+      let added = 0;
+      for (const k of keys) {
+        const i = Number(k);
+        if (!finished.has(i)) {
+          finished.add(i);
+          added += batches[i].end - batches[i].start;
+        }
+      }
+      if (added) options.onProgress?.(tracker.add(added));
+      // Now and then, look for batches that failed for good (e.g. a worker refused the plan).
+      if (++polls % 10 === 0 || added === 0) {
+        for (const b of batches) {
+          if (finished.has(b.index)) continue;
+          const j = await queue.getJob(jobIdOf(runId, b.index));
+          if (j && (await j.getState()) === 'failed') {
+            throw new ClusterError(`batch ${b.index} of run ${runId} failed on a worker: ${j.failedReason}`);
+          }
+          break; // checking the first unfinished batch is enough per poll
+        }
+      }
+    }
+    const stored = await conn.hgetall(partsKey);
+    const partials = batches.map((b) => {
+      const hex = stored[String(b.index)];
+      if (hex === undefined) throw new ClusterError(`batch ${b.index} of run ${runId} vanished from Redis`);
+      const p = decodeFloat64(hex);
+      if (p.length !== job.outputLength) throw new ClusterError(`batch ${b.index} of run ${runId} has ${p.length} numbers, expected ${job.outputLength}`);
+      return p;
+    });
+    return {
+      data: sumPartials(partials),
+      totalSlices: job.totalSlices,
+      batches: batches.length,
+      batchSize,
+      fingerprint: job.fingerprint,
+      elapsedSeconds: (Date.now() - t0) / 1000,
+      runId,
+      resumedBatches,
+    };
+  } finally {
+    await queue.close();
+    conn.disconnect();
+  }
+}
+
+/** How many times each batch of a run was computed (from the workers' log), for tests and audits. */
+export async function batchComputeCounts(redis: string, runId: string, queue = DEFAULT_QUEUE): Promise<Map<number, number>> {
+  const conn = connect(redis);
+  try {
+    const log = await conn.lrange(keyOf(queue, runId, 'log'), 0, -1);
+    const counts = new Map<number, number>();
+    for (const s of log) counts.set(Number(s), (counts.get(Number(s)) ?? 0) + 1);
+    return counts;
+  } finally {
+    conn.disconnect();
+  }
+}
