@@ -7,7 +7,8 @@
 import type { Circuit, GateOperation, Operation } from '../circuit/circuit.js';
 import type { Engine, Estimate, Precision, SimulationRequest, SimulationResult } from '../engine/types.js';
 import { registerEngine } from '../engine/registry.js';
-import { getKernel } from '../backend/registry.js';
+import { getKernel, resolveBackend } from '../backend/registry.js';
+import { allocWasmState } from './wasm.js';
 import { ResourceError } from '../formats/errors.js';
 import { Rng, randomSeed } from './rng.js';
 import { fuseGates, type FusedOp } from './fusion.js';
@@ -49,7 +50,8 @@ export interface StatevectorOptions {
 /** Single-thread executor over any registered kernel backend. */
 export function localExecutor(backend?: string): SvExecutor {
   return {
-    alloc: (n, precision, bits) => allocState(n, precision, bits),
+    alloc: (n, precision, bits) =>
+      resolveBackend(SV_APPLY, backend) === 'wasm-simd' ? allocWasmState(n, precision, bits) : allocState(n, precision, bits),
     apply(state, ops) {
       const kernel = getKernel<ApplyKernel>(SV_APPLY, backend);
       for (const op of ops) kernel(state, op, 0, 1);

@@ -52,17 +52,17 @@ test('sv: hundreds of random circuits agree with the reference for every fusion 
     const c = randomCircuit(n, 10 + (trial % 25), rng);
     const want = simulateStatevector(c);
     const fuse = 1 + (trial % 5);
-    for (const chunkBits of [30, 2 + (trial % 3)]) {
-      const e = new StatevectorEngine({ maxChunkBits: chunkBits, backend: 'js' });
+    for (const [chunkBits, backend] of [[30, 'js'], [2 + (trial % 3), 'js'], [30, 'wasm-simd'], [3 + (trial % 4), 'wasm-simd']] as const) {
+      const e = new StatevectorEngine({ maxChunkBits: chunkBits, backend });
       const d = await e.run(c, { statevector: true, precision: 'double', fuse });
-      assert.ok(maxDiff(d.statevector!, want) < 1e-10, `double trial ${trial} n ${n} fuse ${fuse} chunk ${chunkBits}`);
+      assert.ok(maxDiff(d.statevector!, want) < 1e-10, `double trial ${trial} n ${n} fuse ${fuse} chunk ${chunkBits} ${backend}`);
       const s = await e.run(c, { statevector: true, precision: 'single', fuse });
       assert.ok(s.statevector instanceof Float32Array);
-      assert.ok(maxDiff(s.statevector!, want) < 1e-4, `single trial ${trial} n ${n} fuse ${fuse} chunk ${chunkBits}`);
+      assert.ok(maxDiff(s.statevector!, want) < 1e-4, `single trial ${trial} n ${n} fuse ${fuse} chunk ${chunkBits} ${backend}`);
       runs += 2;
     }
   }
-  assert.equal(runs, 480);
+  assert.equal(runs, 960);
 });
 
 test('sv: fusion classifies diagonal, controlled and permutation gates', () => {
@@ -118,6 +118,21 @@ test('sv: expectations match the reference', async () => {
     for (const chunkBits of [30, 1]) {
       const got = (await new StatevectorEngine({ maxChunkBits: chunkBits }).run(c, { observables: obs, precision: 'double' })).expectations![0];
       assert.ok(Math.abs(got - want) < 1e-10, `trial ${trial}: ${got} vs ${want}`);
+    }
+  }
+});
+
+test('sv: the WASM SIMD backend is available here and agrees with the TypeScript backend', async () => {
+  const { resolveBackend } = await import('../../src/backend/registry.js');
+  const { SV_APPLY } = await import('../../src/statevector/kernels.js');
+  assert.equal(resolveBackend(SV_APPLY), 'wasm-simd');
+  const rng = new Rng(99);
+  for (let trial = 0; trial < 20; trial++) {
+    const c = randomCircuit(10, 40, rng);
+    for (const precision of ['single', 'double'] as const) {
+      const a = await new StatevectorEngine({ backend: 'js' }).run(c, { statevector: true, precision, fuse: 4 });
+      const b = await new StatevectorEngine({ backend: 'wasm-simd', maxChunkBits: 7 }).run(c, { statevector: true, precision, fuse: 4 });
+      assert.ok(maxDiff(a.statevector!, b.statevector!) < (precision === 'single' ? 1e-5 : 1e-12));
     }
   }
 });
