@@ -109,26 +109,46 @@ function sortedKeys(rec: Readonly<Record<string, unknown>>): string[] {
   return Object.keys(rec).sort();
 }
 
-/** The `--json` object, with keys in the documented order and counts sorted by bitstring. */
-export function resultJson(result: SimulationResult): string {
-  const parts: string[] = [`"qubits": ${result.qubits}`];
+/** Entries per output chunk: big probability tables and state vectors stream out in pieces. */
+const CHUNK = 1 << 16;
+
+/**
+ * The `--json` object in pieces (keys in the documented order, counts sorted by bitstring), so
+ * 2^26 probabilities never have to fit in one string.
+ */
+export function* resultJsonChunks(result: SimulationResult): Generator<string> {
+  yield `{"qubits": ${result.qubits}`;
   if (result.amplitudes) {
     const a = result.amplitudes;
-    parts.push(`"amplitudes": {${sortedKeys(a).map((k) => `${JSON.stringify(k)}: [${num(a[k][0])}, ${num(a[k][1])}]`).join(', ')}}`);
+    yield `, "amplitudes": {${sortedKeys(a).map((k) => `${JSON.stringify(k)}: [${num(a[k][0])}, ${num(a[k][1])}]`).join(', ')}}`;
   }
-  if (result.probabilities) parts.push(`"probabilities": [${Array.from(result.probabilities, num).join(', ')}]`);
+  if (result.probabilities) {
+    const p = result.probabilities;
+    yield ', "probabilities": [';
+    for (let i = 0; i < p.length; i += CHUNK) yield (i ? ', ' : '') + Array.from(p.subarray(i, i + CHUNK), num).join(', ');
+    yield ']';
+  }
   if (result.counts) {
     const c = result.counts;
-    parts.push(`"counts": {${sortedKeys(c).map((k) => `${JSON.stringify(k)}: ${c[k]}`).join(', ')}}`);
+    yield `, "counts": {${sortedKeys(c).map((k) => `${JSON.stringify(k)}: ${c[k]}`).join(', ')}}`;
   }
   if (result.statevector) {
     const s = result.statevector;
-    const pairs: string[] = [];
-    for (let i = 0; i < s.length; i += 2) pairs.push(`[${num(s[i])}, ${num(s[i + 1])}]`);
-    parts.push(`"statevector": [${pairs.join(', ')}]`);
+    yield ', "statevector": [';
+    for (let i = 0; i < s.length; i += 2 * CHUNK) {
+      const pairs: string[] = [];
+      for (let j = i; j < Math.min(s.length, i + 2 * CHUNK); j += 2) pairs.push(`[${num(s[j])}, ${num(s[j + 1])}]`);
+      yield (i ? ', ' : '') + pairs.join(', ');
+    }
+    yield ']';
   }
-  if (result.expectations) parts.push(`"expectations": [${result.expectations.map(num).join(', ')}]`);
-  return `{${parts.join(', ')}}\n`;
+  if (result.expectations) yield `, "expectations": [${result.expectations.map(num).join(', ')}]`;
+  yield '}\n';
+}
+
+/** The whole `--json` object as one string (small results, tests). */
+export function resultJson(result: SimulationResult): string {
+  return [...resultJsonChunks(result)].join('');
 }
 
 /** A JSON number (non-finite values become null rather than invalid JSON). */
@@ -159,6 +179,11 @@ interface TableContext {
 
 /** The human-readable report. */
 export function resultTable(result: SimulationResult, ctx: TableContext): string {
+  return [...resultTableChunks(result, ctx)].join('');
+}
+
+/** The human-readable report in pieces (the state vector table can have 2^n lines). */
+export function* resultTableChunks(result: SimulationResult, ctx: TableContext): Generator<string> {
   const n = result.qubits;
   const lines: string[] = [];
   const gates = ctx.circuit.gates().length;
@@ -192,7 +217,14 @@ export function resultTable(result: SimulationResult, ctx: TableContext): string
   if (result.statevector) {
     const s = result.statevector;
     lines.push('', 'statevector');
-    for (let i = 0; i < s.length / 2; i++) lines.push(`  ${indexBits(i, n)}  ${fixed(s[2 * i])} ${s[2 * i + 1] < 0 ? '-' : '+'} ${Math.abs(s[2 * i + 1]).toFixed(8)}i`);
+    yield `${lines.join('\n')}\n`;
+    lines.length = 0;
+    for (let i0 = 0; i0 < s.length / 2; i0 += CHUNK) {
+      const part: string[] = [];
+      for (let i = i0; i < Math.min(s.length / 2, i0 + CHUNK); i++)
+        part.push(`  ${indexBits(i, n)}  ${fixed(s[2 * i])} ${s[2 * i + 1] < 0 ? '-' : '+'} ${Math.abs(s[2 * i + 1]).toFixed(8)}i\n`);
+      yield part.join('');
+    }
   }
   if (result.expectations) {
     lines.push('', 'expectations');
@@ -200,7 +232,14 @@ export function resultTable(result: SimulationResult, ctx: TableContext): string
     const width = Math.max(...texts.map((t) => t.length));
     result.expectations.forEach((v, i) => lines.push(`  ⟨${texts[i]}⟩${' '.repeat(width - texts[i].length)}  ${fixed(v, 10)}`));
   }
-  return `${lines.join('\n')}\n`;
+  if (lines.length) yield `${lines.join('\n')}\n`;
+}
+
+/** Writes chunks to stdout, waiting for the pipe to drain so memory stays bounded. */
+async function emit(chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!process.stdout.write(chunk)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+  }
 }
 
 /** `taizhang run`. */
@@ -256,11 +295,8 @@ export const runCommand: Command = {
     const start = performance.now();
     const result = await engine.run(circuit, request);
     const seconds = (performance.now() - start) / 1000;
-    if (flags.json) process.stdout.write(resultJson(result));
-    else
-      process.stdout.write(
-        resultTable(result, { file, circuit, shots, seed: flags.seed ?? seed, observables, top: flags.top ?? 32, seconds }),
-      );
+    if (flags.json) await emit(resultJsonChunks(result));
+    else await emit(resultTableChunks(result, { file, circuit, shots, seed: flags.seed ?? seed, observables, top: flags.top ?? 32, seconds }));
     return 0;
   },
 };
