@@ -6,6 +6,7 @@
 import type { SsaPath } from '../contraction/types.js';
 import { ResourceError } from '../formats/errors.js';
 import { type ComplexArray, type DType, type PairPlan, type Tensor, bytesPerElement, contractPlanned, permuteTo, planPair, product, sumOver } from '../tensor/tensor.js';
+import '../tensor/wasm.js'; // registers the WebAssembly SIMD kernels (preferred when available)
 import type { TensorNetwork } from './types.js';
 
 /** Options of the executor. */

@@ -1,0 +1,222 @@
+// Tensor kernels in AssemblyScript with SIMD128: batched complex GEMM (register-blocked
+// 4-row micro-kernels, cache-blocked over k and n) and axis permutation, for interleaved
+// complex64 (f32 pairs) and complex128 (f64 pairs). The JS side owns the (shared) memory
+// and passes byte offsets.
+
+const KC: i32 = 128;
+const NC: i32 = 256;
+
+/** C[t] = A[t]·B[t] for complex64, row-major; C is overwritten. */
+export function gemm_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+  memory.fill(c, 0, <usize>batch * <usize>m * <usize>n * 8);
+  const sign = f32x4(-1.0, 1.0, -1.0, 1.0);
+  for (let t = 0; t < batch; t++) {
+    const A = a + <usize>t * <usize>m * <usize>k * 8;
+    const B = b + <usize>t * <usize>k * <usize>n * 8;
+    const C = c + <usize>t * <usize>m * <usize>n * 8;
+    for (let j0 = 0; j0 < n; j0 += NC) {
+      const j1 = min(n, j0 + NC);
+      const jv = j0 + ((j1 - j0) & ~3); // end of 4-column tiles
+      const j2 = j0 + ((j1 - j0) & ~1); // end of 2-column vectors
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        const p1 = min(k, p0 + KC);
+        let i = 0;
+        // 4 rows × 4 complex columns (8 accumulators).
+        for (; i + 4 <= m; i += 4) {
+          const a0 = A + (<usize>i * <usize>k) * 8;
+          const a1 = a0 + <usize>k * 8;
+          const a2 = a1 + <usize>k * 8;
+          const a3 = a2 + <usize>k * 8;
+          for (let j = j0; j < jv; j += 4) {
+            const c0 = C + (<usize>i * <usize>n + <usize>j) * 8;
+            const c1 = c0 + <usize>n * 8;
+            const c2 = c1 + <usize>n * 8;
+            const c3 = c2 + <usize>n * 8;
+            let x00 = v128.load(c0), x01 = v128.load(c0, 16);
+            let x10 = v128.load(c1), x11 = v128.load(c1, 16);
+            let x20 = v128.load(c2), x21 = v128.load(c2, 16);
+            let x30 = v128.load(c3), x31 = v128.load(c3, 16);
+            for (let p = p0; p < p1; p++) {
+              const bp = B + (<usize>p * <usize>n + <usize>j) * 8;
+              const b0 = v128.load(bp);
+              const b1 = v128.load(bp, 16);
+              const s0 = f32x4.mul(v128.shuffle<f32>(b0, b0, 1, 0, 3, 2), sign);
+              const s1 = f32x4.mul(v128.shuffle<f32>(b1, b1, 1, 0, 3, 2), sign);
+              const o = <usize>p * 8;
+              let r = f32x4.splat(load<f32>(a0 + o)), q = f32x4.splat(load<f32>(a0 + o, 4));
+              x00 = f32x4.add(x00, f32x4.add(f32x4.mul(r, b0), f32x4.mul(q, s0)));
+              x01 = f32x4.add(x01, f32x4.add(f32x4.mul(r, b1), f32x4.mul(q, s1)));
+              r = f32x4.splat(load<f32>(a1 + o)); q = f32x4.splat(load<f32>(a1 + o, 4));
+              x10 = f32x4.add(x10, f32x4.add(f32x4.mul(r, b0), f32x4.mul(q, s0)));
+              x11 = f32x4.add(x11, f32x4.add(f32x4.mul(r, b1), f32x4.mul(q, s1)));
+              r = f32x4.splat(load<f32>(a2 + o)); q = f32x4.splat(load<f32>(a2 + o, 4));
+              x20 = f32x4.add(x20, f32x4.add(f32x4.mul(r, b0), f32x4.mul(q, s0)));
+              x21 = f32x4.add(x21, f32x4.add(f32x4.mul(r, b1), f32x4.mul(q, s1)));
+              r = f32x4.splat(load<f32>(a3 + o)); q = f32x4.splat(load<f32>(a3 + o, 4));
+              x30 = f32x4.add(x30, f32x4.add(f32x4.mul(r, b0), f32x4.mul(q, s0)));
+              x31 = f32x4.add(x31, f32x4.add(f32x4.mul(r, b1), f32x4.mul(q, s1)));
+            }
+            v128.store(c0, x00); v128.store(c0, x01, 16);
+            v128.store(c1, x10); v128.store(c1, x11, 16);
+            v128.store(c2, x20); v128.store(c2, x21, 16);
+            v128.store(c3, x30); v128.store(c3, x31, 16);
+          }
+        }
+        // Remaining columns of the 4-row tiles and remaining rows: one row, two columns at a time.
+        for (let ii = 0; ii < m; ii++) {
+          const jStart = ii < i ? jv : j0;
+          const ar = A + <usize>ii * <usize>k * 8;
+          const cr = C + <usize>ii * <usize>n * 8;
+          for (let j = jStart; j < j2; j += 2) {
+            const cp = cr + <usize>j * 8;
+            let x = v128.load(cp);
+            for (let p = p0; p < p1; p++) {
+              const b0 = v128.load(B + (<usize>p * <usize>n + <usize>j) * 8);
+              const s0 = f32x4.mul(v128.shuffle<f32>(b0, b0, 1, 0, 3, 2), sign);
+              const o = <usize>p * 8;
+              x = f32x4.add(x, f32x4.add(f32x4.mul(f32x4.splat(load<f32>(ar + o)), b0), f32x4.mul(f32x4.splat(load<f32>(ar + o, 4)), s0)));
+            }
+            v128.store(cp, x);
+          }
+          if (j2 < j1) {
+            const cp = cr + <usize>j2 * 8;
+            let re = load<f32>(cp), im = load<f32>(cp, 4);
+            for (let p = p0; p < p1; p++) {
+              const bp = B + (<usize>p * <usize>n + <usize>j2) * 8;
+              const br = load<f32>(bp), bi = load<f32>(bp, 4);
+              const xr = load<f32>(ar + <usize>p * 8), xi = load<f32>(ar + <usize>p * 8, 4);
+              re += xr * br - xi * bi;
+              im += xr * bi + xi * br;
+            }
+            store<f32>(cp, re);
+            store<f32>(cp, im, 4);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** C[t] = A[t]·B[t] for complex128, row-major; C is overwritten. */
+export function gemm_c128(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+  memory.fill(c, 0, <usize>batch * <usize>m * <usize>n * 16);
+  const sign = f64x2(-1.0, 1.0);
+  for (let t = 0; t < batch; t++) {
+    const A = a + <usize>t * <usize>m * <usize>k * 16;
+    const B = b + <usize>t * <usize>k * <usize>n * 16;
+    const C = c + <usize>t * <usize>m * <usize>n * 16;
+    for (let j0 = 0; j0 < n; j0 += NC) {
+      const j1 = min(n, j0 + NC);
+      const jv = j0 + ((j1 - j0) & ~1);
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        const p1 = min(k, p0 + KC);
+        let i = 0;
+        for (; i + 4 <= m; i += 4) {
+          const a0 = A + (<usize>i * <usize>k) * 16;
+          const a1 = a0 + <usize>k * 16;
+          const a2 = a1 + <usize>k * 16;
+          const a3 = a2 + <usize>k * 16;
+          for (let j = j0; j < jv; j += 2) {
+            const c0 = C + (<usize>i * <usize>n + <usize>j) * 16;
+            const c1 = c0 + <usize>n * 16;
+            const c2 = c1 + <usize>n * 16;
+            const c3 = c2 + <usize>n * 16;
+            let x00 = v128.load(c0), x01 = v128.load(c0, 16);
+            let x10 = v128.load(c1), x11 = v128.load(c1, 16);
+            let x20 = v128.load(c2), x21 = v128.load(c2, 16);
+            let x30 = v128.load(c3), x31 = v128.load(c3, 16);
+            for (let p = p0; p < p1; p++) {
+              const bp = B + (<usize>p * <usize>n + <usize>j) * 16;
+              const b0 = v128.load(bp);
+              const b1 = v128.load(bp, 16);
+              const s0 = f64x2.mul(v128.shuffle<f64>(b0, b0, 1, 0), sign);
+              const s1 = f64x2.mul(v128.shuffle<f64>(b1, b1, 1, 0), sign);
+              const o = <usize>p * 16;
+              let r = f64x2.splat(load<f64>(a0 + o)), q = f64x2.splat(load<f64>(a0 + o, 8));
+              x00 = f64x2.add(x00, f64x2.add(f64x2.mul(r, b0), f64x2.mul(q, s0)));
+              x01 = f64x2.add(x01, f64x2.add(f64x2.mul(r, b1), f64x2.mul(q, s1)));
+              r = f64x2.splat(load<f64>(a1 + o)); q = f64x2.splat(load<f64>(a1 + o, 8));
+              x10 = f64x2.add(x10, f64x2.add(f64x2.mul(r, b0), f64x2.mul(q, s0)));
+              x11 = f64x2.add(x11, f64x2.add(f64x2.mul(r, b1), f64x2.mul(q, s1)));
+              r = f64x2.splat(load<f64>(a2 + o)); q = f64x2.splat(load<f64>(a2 + o, 8));
+              x20 = f64x2.add(x20, f64x2.add(f64x2.mul(r, b0), f64x2.mul(q, s0)));
+              x21 = f64x2.add(x21, f64x2.add(f64x2.mul(r, b1), f64x2.mul(q, s1)));
+              r = f64x2.splat(load<f64>(a3 + o)); q = f64x2.splat(load<f64>(a3 + o, 8));
+              x30 = f64x2.add(x30, f64x2.add(f64x2.mul(r, b0), f64x2.mul(q, s0)));
+              x31 = f64x2.add(x31, f64x2.add(f64x2.mul(r, b1), f64x2.mul(q, s1)));
+            }
+            v128.store(c0, x00); v128.store(c0, x01, 16);
+            v128.store(c1, x10); v128.store(c1, x11, 16);
+            v128.store(c2, x20); v128.store(c2, x21, 16);
+            v128.store(c3, x30); v128.store(c3, x31, 16);
+          }
+        }
+        for (let ii = 0; ii < m; ii++) {
+          const jStart = ii < i ? jv : j0;
+          const ar = A + <usize>ii * <usize>k * 16;
+          const cr = C + <usize>ii * <usize>n * 16;
+          for (let j = jStart; j < j1; j++) {
+            const cp = cr + <usize>j * 16;
+            let x = v128.load(cp);
+            for (let p = p0; p < p1; p++) {
+              const b0 = v128.load(B + (<usize>p * <usize>n + <usize>j) * 16);
+              const s0 = f64x2.mul(v128.shuffle<f64>(b0, b0, 1, 0), sign);
+              const o = <usize>p * 16;
+              x = f64x2.add(x, f64x2.add(f64x2.mul(f64x2.splat(load<f64>(ar + o)), b0), f64x2.mul(f64x2.splat(load<f64>(ar + o, 8)), s0)));
+            }
+            v128.store(cp, x);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Axis permutation. `meta` holds i32 triples: rank r, then dShape[r], then srcStride[r] (in
+ * elements, already permuted to destination order). `elemBytes` is 8 (complex64) or 16.
+ */
+export function permute(src: usize, dst: usize, meta: usize, elemBytes: i32): void {
+  const r = load<i32>(meta);
+  const dShape = meta + 4;
+  const dStride = dShape + <usize>r * 4;
+  const counter = dStride + <usize>r * 4; // scratch, r i32s
+  let total: usize = 1;
+  for (let ax = 0; ax < r; ax++) {
+    total *= <usize>load<i32>(dShape + <usize>ax * 4);
+    store<i32>(counter + <usize>ax * 4, 0);
+  }
+  const inner = <usize>load<i32>(dShape + <usize>(r - 1) * 4);
+  const innerStride = <usize>load<i32>(dStride + <usize>(r - 1) * 4) * <usize>elemBytes;
+  let srcPos: usize = 0;
+  let dp = dst;
+  for (let d: usize = 0; d < total; d += inner) {
+    let sp = src + srcPos * <usize>elemBytes;
+    if (elemBytes == 16) {
+      for (let x: usize = 0; x < inner; x++) {
+        v128.store(dp, v128.load(sp));
+        dp += 16;
+        sp += innerStride;
+      }
+    } else {
+      for (let x: usize = 0; x < inner; x++) {
+        store<i64>(dp, load<i64>(sp));
+        dp += 8;
+        sp += innerStride;
+      }
+    }
+    for (let ax = r - 2; ax >= 0; ax--) {
+      const cAx = counter + <usize>ax * 4;
+      const cnt = load<i32>(cAx) + 1;
+      const st = <usize>load<i32>(dStride + <usize>ax * 4);
+      const sh = load<i32>(dShape + <usize>ax * 4);
+      srcPos += st;
+      if (cnt < sh) {
+        store<i32>(cAx, cnt);
+        break;
+      }
+      srcPos -= st * <usize>sh;
+      store<i32>(cAx, 0);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * WebAssembly SIMD tensor kernels (assembly/tensor/) registered as backend 'wasm-simd'
+ * (priority 10). The module imports a shared memory that this side creates and grows; operands
+ * are copied in and results out, which costs O(size) against the GEMM's O(m·n·k) work.
+ * Instantiation is synchronous and lazy; when WebAssembly SIMD or shared memory is missing, the
+ * backend reports itself unavailable and the plain TypeScript kernels are used.
+ */
+import { registerBackend, registerKernel } from '../backend/registry.js';
+import { wasmBase64 } from '../wasm/tensor.wasm.js';
+import { type ComplexArray, GEMM_KERNEL, PERMUTE_KERNEL, type GemmKernel, type PermuteKernel, gemmJs, permuteJs } from './kernels.js';
+
+interface TensorExports {
+  gemm_c64(batch: number, m: number, n: number, k: number, a: number, b: number, c: number): void;
+  gemm_c128(batch: number, m: number, n: number, k: number, a: number, b: number, c: number): void;
+  permute(src: number, dst: number, meta: number, elemBytes: number): void;
+}
+
+const PAGE = 65536;
+const BASE = PAGE; // the first page is left to the module's own statics
+const MAX_PAGES = 32768; // 2 GiB
+
+let state: { memory: WebAssembly.Memory; exports: TensorExports } | null | undefined;
+
+function decodeBase64(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+function instance(): { memory: WebAssembly.Memory; exports: TensorExports } | null {
+  if (state !== undefined) return state;
+  try {
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
+    const module = new WebAssembly.Module(decodeBase64(wasmBase64) as Uint8Array<ArrayBuffer>);
+    const inst = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
+    state = { memory, exports: inst.exports as unknown as TensorExports };
+  } catch {
+    state = null;
+  }
+  return state;
+}
+
+/** Ensures the memory holds `bytes` past BASE; returns false when it cannot. */
+function reserve(bytes: number): boolean {
+  const s = instance();
+  if (!s) return false;
+  const need = Math.ceil((BASE + bytes) / PAGE);
+  const have = s.memory.buffer.byteLength / PAGE;
+  if (need <= have) return true;
+  if (need > MAX_PAGES) return false;
+  s.memory.grow(need - have);
+  return true;
+}
+
+const align = (x: number): number => (x + 15) & ~15;
+
+function view(a: ComplexArray, byteOffset: number, length: number): ComplexArray {
+  const buf = instance()!.memory.buffer;
+  return a instanceof Float32Array ? new Float32Array(buf, byteOffset, length) : new Float64Array(buf, byteOffset, length);
+}
+
+const gemmWasm: GemmKernel = (batch, m, n, k, a, b, c) => {
+  const eb = a instanceof Float32Array ? 4 : 8;
+  const la = 2 * batch * m * k;
+  const lb = 2 * batch * k * n;
+  const lc = 2 * batch * m * n;
+  const offA = BASE;
+  const offB = offA + align(la * eb);
+  const offC = offB + align(lb * eb);
+  if (!reserve(offC - BASE + lc * eb)) return gemmJs(batch, m, n, k, a, b, c);
+  view(a, offA, la).set(a.subarray(0, la));
+  view(b, offB, lb).set(b.subarray(0, lb));
+  const ex = instance()!.exports;
+  if (eb === 4) ex.gemm_c64(batch, m, n, k, offA, offB, offC);
+  else ex.gemm_c128(batch, m, n, k, offA, offB, offC);
+  c.set(view(c, offC, lc));
+};
+
+const permuteWasm: PermuteKernel = (src, shape, perm, dst) => {
+  const r = shape.length;
+  if (r <= 1 || !instance()) return permuteJs(src, shape, perm, dst);
+  const eb = src instanceof Float32Array ? 4 : 8;
+  const len = src.length;
+  const offMeta = BASE;
+  const offSrc = offMeta + align(4 * (1 + 3 * r));
+  const offDst = offSrc + align(len * eb);
+  if (!reserve(offDst - BASE + len * eb)) return permuteJs(src, shape, perm, dst);
+  const stride = new Array<number>(r);
+  let s = 1;
+  for (let i = r - 1; i >= 0; i--) {
+    stride[i] = s;
+    s *= shape[i];
+  }
+  const meta = new Int32Array(instance()!.memory.buffer, offMeta, 1 + 3 * r);
+  meta[0] = r;
+  perm.forEach((p, j) => {
+    meta[1 + j] = shape[p];
+    meta[1 + r + j] = stride[p];
+  });
+  view(src, offSrc, len).set(src);
+  instance()!.exports.permute(offSrc, offDst, offMeta, 2 * eb);
+  dst.set(view(dst, offDst, len));
+};
+
+registerBackend({ name: 'wasm-simd', priority: 10, isAvailable: () => instance() !== null });
+registerKernel<GemmKernel>(GEMM_KERNEL, 'wasm-simd', gemmWasm);
+registerKernel<PermuteKernel>(PERMUTE_KERNEL, 'wasm-simd', permuteWasm);
