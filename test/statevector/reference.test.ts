@@ -312,3 +312,61 @@ test('property: random circuits keep the state normalized and their inverse retu
     { numRuns: 150, seed: 2024 },
   );
 });
+
+test('conditions compare a whole register with c[0] as the least significant bit', () => {
+  // c = 2 (c[0] = 0, c[1] = 1) triggers `if (c == 2)`; `if (c == 1)` must not fire.
+  const c = new Circuit(3);
+  c.addCreg('c', 2);
+  c.x(1).measure(0, 0).measure(1, 1);
+  c.gate('x', [2], [], { condition: c.condition('c', 2) });
+  c.gate('h', [0], [], { condition: c.condition('c', 1) });
+  const r = runReference(c, { probabilities: true, seed: 1 });
+  assert.equal(r.probabilities![bitstringIndex('011', 3)], 1);
+});
+
+test('random circuits agree with dense full-matrix simulation (including explicit unitaries)', () => {
+  const rng = new Rng(99);
+  const gates = allGates().filter((g) => g.qubits <= 4);
+  for (let trial = 0; trial < 20; trial++) {
+    const n = 1 + Math.floor(rng.random() * 4);
+    const c = new Circuit(n);
+    let dense = new Float64Array(2 * 4 ** n);
+    for (let i = 0; i < 2 ** n; i++) dense[2 * (i * 2 ** n + i)] = 1;
+    for (let k = 0; k < 12; k++) {
+      const g = gates[Math.floor(rng.random() * gates.length)];
+      if (g.qubits > n) continue;
+      const qs: number[] = [];
+      while (qs.length < g.qubits) {
+        const q = Math.floor(rng.random() * n);
+        if (!qs.includes(q)) qs.push(q);
+      }
+      const params = g.params.map(() => (rng.random() - 0.5) * 6);
+      if (k % 5 === 4) c.unitary(g.matrix(params), qs, 'u');
+      else c.gate(g.name, qs, params);
+      const full = embed(g.matrix(params), qs, n);
+      const next = new Float64Array(dense.length);
+      const d = 2 ** n;
+      for (let r = 0; r < d; r++)
+        for (let m = 0; m < d; m++)
+          for (let col = 0; col < d; col++) {
+            const a = 2 * (r * d + m);
+            const b = 2 * (m * d + col);
+            next[2 * (r * d + col)] += full[a] * dense[b] - full[a + 1] * dense[b + 1];
+            next[2 * (r * d + col) + 1] += full[a] * dense[b + 1] + full[a + 1] * dense[b];
+          }
+      dense = next;
+    }
+    const s = simulateStatevector(c);
+    for (let i = 0; i < 2 ** n; i++) {
+      close(s[2 * i], dense[2 * (i * 2 ** n)], 1e-12, `trial ${trial} re[${i}]`);
+      close(s[2 * i + 1], dense[2 * (i * 2 ** n) + 1], 1e-12, `trial ${trial} im[${i}]`);
+    }
+  }
+});
+
+test('reset mid-circuit then H gives fair coin flips over many shots', () => {
+  const c = new Circuit(1, 1).x(0).reset(0).h(0).measure(0, 0);
+  const r = runReference(c, { shots: 4000, seed: 8 });
+  assert.equal(r.counts!['0'] + r.counts!['1'], 4000);
+  assert.ok(Math.abs(r.counts!['0'] - 2000) < 200, JSON.stringify(r.counts));
+});
