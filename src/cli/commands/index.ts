@@ -4,5 +4,8 @@
  */
 import type { Command } from '../command.js';
 import { runCommand } from './run.js';
+import { contractCommand } from './contract.js';
+import { workerCommand } from './worker.js';
+import { reduceCommand } from './reduce.js';
 
-export const commands: Command[] = [runCommand];
+export const commands: Command[] = [runCommand, contractCommand, workerCommand, reduceCommand];
