@@ -98,6 +98,12 @@ test('--method auto agrees with the reference engine', () => {
   }
 });
 
+test('--amplitudes patterns with x expand to every matching bitstring', () => {
+  const o = json(['run', example('ghz.qasm'), '--amplitudes', 'x1x,111']);
+  assert.deepEqual(Object.keys(o.amplitudes as object).sort(), ['010', '011', '110', '111']);
+  assert.ok(Math.abs((o.amplitudes as Record<string, number[]>)['111'][0] - Math.SQRT1_2) < 1e-12);
+});
+
 test('same seed gives the same output; Grover and teleportation examples behave', () => {
   const a = taizhang(['run', example('grover3.qasm'), '--shots', '500', '--seed', '9', '--json']);
   const b = taizhang(['run', example('grover3.qasm'), '--shots', '500', '--seed', '9', '--json']);
@@ -167,7 +173,7 @@ test('file problems are clear user errors', () => {
 test('usage errors: bitstrings, methods, flags, missing output choice', () => {
   const ghz = example('ghz.qasm');
   userError(taizhang(['run', ghz, '--amplitudes', '01']), /bitstring '01' has 2 bits, the circuit has 3 qubits/);
-  userError(taizhang(['run', ghz, '--amplitudes', '0x1']), /bitstring '0x1' may contain only 0 and 1/);
+  userError(taizhang(['run', ghz, '--amplitudes', '0a1']), /bitstring '0a1' may contain only 0 and 1/);
   userError(taizhang(['run', ghz, '--method', 'magic']), /unknown method 'magic' \(known: auto, .*reference/);
   userError(taizhang(['run', ghz, '--frobnicate']), /unknown option '--frobnicate'/);
   userError(taizhang(['run', ghz, '--shots', 'many']), /'--shots' expects a number, found 'many'/);

@@ -23,7 +23,7 @@ const FLAGS = {
   format: { type: 'string', choices: ['qasm', 'qsim'], description: 'input format (default: detected from the content)' },
   method: { type: 'string', valueName: 'NAME', description: 'engine: auto (default), reference, statevector, tensor …' },
   json: { type: 'boolean', description: 'print one JSON object instead of tables' },
-  amplitudes: { type: 'string', repeated: true, valueName: 'B1,B2,…', description: 'amplitudes of these bitstrings (qubit 0 leftmost)' },
+  amplitudes: { type: 'string', repeated: true, valueName: 'B1,B2,…', description: 'amplitudes of these bitstrings (qubit 0 leftmost; x = both values)' },
   probabilities: { type: 'boolean', description: 'all 2^n probabilities' },
   statevector: { type: 'boolean', description: 'the whole state vector' },
   shots: { type: 'integer', min: 0, valueName: 'N', description: 'sample N measurement shots' },
@@ -63,16 +63,38 @@ function usage(): string {
   ].join('\n');
 }
 
-/** Splits `--amplitudes 00,11 --amplitudes 01` into validated bitstrings. */
+/** Most open (`x`) positions one `--amplitudes` pattern may have. */
+const MAX_OPEN_BITS = 20;
+
+/**
+ * Splits `--amplitudes 00,11 --amplitudes 01` into validated bitstrings; a pattern such as
+ * `01x1x` expands to every bitstring matching it (`x` = either bit).
+ */
 function amplitudeList(values: readonly string[] | undefined, n: number): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (b: string) => {
+    if (!seen.has(b)) {
+      seen.add(b);
+      out.push(b);
+    }
+  };
   for (const v of values ?? []) {
     for (const raw of v.split(',')) {
       const b = raw.trim();
       if (b === '') throw new UsageError(`--amplitudes: empty bitstring in '${v}'`);
-      if (!/^[01]+$/.test(b)) throw new UsageError(`--amplitudes: bitstring '${b}' may contain only 0 and 1`);
+      if (!/^[01xX]+$/.test(b)) throw new UsageError(`--amplitudes: bitstring '${b}' may contain only 0 and 1 (or x for either)`);
       if (b.length !== n) throw new UsageError(`--amplitudes: bitstring '${b}' has ${b.length} bit${b.length === 1 ? '' : 's'}, the circuit has ${n} qubit${n === 1 ? '' : 's'}`);
-      out.push(b);
+      const open = [...b].flatMap((ch, i) => (ch === 'x' || ch === 'X' ? [i] : []));
+      if (open.length > MAX_OPEN_BITS) throw new UsageError(`--amplitudes: pattern '${b}' has ${open.length} x positions (at most ${MAX_OPEN_BITS})`);
+      const chars = [...b];
+      for (let m = 0; m < 2 ** open.length; m++) {
+        // The first x is the most significant, so the expansion lists bitstrings in order.
+        open.forEach((pos, j) => {
+          chars[pos] = (m >> (open.length - 1 - j)) & 1 ? '1' : '0';
+        });
+        add(chars.join(''));
+      }
     }
   }
   return out;
