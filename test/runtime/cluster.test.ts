@@ -1,0 +1,207 @@
+/**
+ * Cluster mode against a real redis-server on a free loopback port: worker processes started
+ * through the CLI, a worker SIGKILLed mid-run, a client restarted mid-run, a wrong plan.
+ * Skips (with a message) when redis-server is not installed.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { parseQasm } from '../../src/formats/qasm2/index.js';
+import { serializePlan } from '../../src/contraction/plan.js';
+import { networkJobSpec } from '../../src/runtime/network-job.js';
+import { runSlicesThreads } from '../../src/runtime/pool.node.js';
+import { batchComputeCounts, runSlicesRedis } from '../../src/runtime/cluster.node.js';
+import { encodeFloat64 } from '../../src/runtime/types.js';
+import type { SliceJobSpec } from '../../src/runtime/types.js';
+import { testCircuitQasm, testPlan } from './helpers.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+const skip = hasRedis ? false : 'redis-server is not installed (apt-get install redis-server); cluster tests skipped';
+if (!hasRedis) console.log(`# SKIP: ${skip}`);
+
+let server: ChildProcess | undefined;
+let url = '';
+const children = new Set<ChildProcess>();
+const dir = mkdtempSync(join(tmpdir(), 'tz-cluster-'));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
+  const t0 = Date.now();
+  while (!(await cond())) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Starts `taizhang worker` and resolves once it is ready; `lines` collects its stdout lines. */
+async function startWorker(queue: string, lines: string[] = []): Promise<ChildProcess> {
+  const p = spawn(process.execPath, [MAIN, 'worker', '--redis', url, '--queue', queue, '--concurrency', '1', '--lock-ms', '1000', '-v'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(p);
+  p.on('exit', () => children.delete(p));
+  let buf = '';
+  p.stdout!.on('data', (d: Buffer) => {
+    buf += d.toString();
+    const parts = buf.split('\n');
+    buf = parts.pop() ?? '';
+    lines.push(...parts);
+  });
+  let err = '';
+  p.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  await until(() => lines.some((l) => l.startsWith('worker ready')) || p.exitCode !== null, 15000, 'worker to start');
+  if (p.exitCode !== null) throw new Error(`worker exited early: ${err}`);
+  return p;
+}
+
+async function stopWorker(p: ChildProcess): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  const exited = new Promise((r) => p.once('exit', r));
+  p.kill('SIGTERM');
+  const t = setTimeout(() => p.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(t);
+}
+
+before(async () => {
+  if (!hasRedis) return;
+  const port = await freePort();
+  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  url = `redis://127.0.0.1:${port}`;
+  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 1 });
+  await until(async () => {
+    try {
+      if (probe.status !== 'ready') await probe.connect().catch(() => undefined);
+      return (await probe.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }, 10000, 'redis-server');
+  probe.disconnect();
+});
+
+after(async () => {
+  await Promise.all([...children].map(stopWorker));
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server!.once('exit', r));
+    server.kill('SIGTERM');
+    const t = setTimeout(() => server!.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(t);
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const qasm = testCircuitQasm();
+const pattern = '0110x0101x';
+
+test('3 worker processes compute a sliced amplitude batch bit-identical to the local run (API and CLI)', { skip, timeout: 40000 }, async () => {
+  const plan = testPlan(qasm, pattern, 5, (s) => parseQasm(s));
+  const spec = networkJobSpec(qasm, pattern, plan);
+  const local = await runSlicesThreads(spec, { threads: 1, batchSize: 2 });
+  const workers = await Promise.all([0, 1, 2].map(() => startWorker('q-net')));
+  const r = await runSlicesRedis(spec, { redis: url, queue: 'q-net', batchSize: 2, timeoutMs: 30000 });
+  assert.equal(r.totalSlices, 32);
+  assert.equal(r.batches, 16);
+  assert.equal(encodeFloat64(r.data), encodeFloat64(local.data));
+
+  // Same through the CLI (fresh run id, so it really computes again).
+  const qf = join(dir, 'c.qasm');
+  const pf = join(dir, 'plan.json');
+  writeFileSync(qf, qasm);
+  writeFileSync(pf, serializePlan(plan));
+  const cli = spawnSync(process.execPath, [MAIN, 'contract', qf, '--plan', pf, '--open', pattern, '--redis', url, '--queue', 'q-net', '--batch-size', '2', '--run-id', 'cli-run', '--json', '--timeout', '30'], { encoding: 'utf8', timeout: 35000 });
+  assert.equal(cli.status, 0, cli.stderr);
+  const out = JSON.parse(cli.stdout) as { amplitudes: Record<string, [number, number]>; runId: string; slices: number };
+  assert.equal(out.runId, 'cli-run');
+  assert.equal(out.slices, 32);
+  const b0 = '0110001010';
+  assert.deepEqual(out.amplitudes[b0], [local.data[0], local.data[1]]);
+  await Promise.all(workers.map(stopWorker));
+});
+
+const slow: SliceJobSpec = { kind: 'synthetic', input: { slices: 24, entries: 16, seed: 3, work: 60000 } };
+
+test('a worker SIGKILLed mid-batch: its batch is retried elsewhere, result exact, every batch stored once', { skip, timeout: 40000 }, async () => {
+  const local = await runSlicesThreads(slow, { threads: 1, batchSize: 2 });
+  const victimLines: string[] = [];
+  const victim = await startWorker('q-kill', victimLines);
+  const survivor = await startWorker('q-kill');
+  const run = runSlicesRedis(slow, { redis: url, queue: 'q-kill', batchSize: 2, runId: 'kill-run', timeoutMs: 35000 });
+  await until(() => victimLines.some((l) => l.startsWith('batch start')), 15000, 'the victim to start a batch');
+  const started = victimLines.filter((l) => l.startsWith('batch start')).map((l) => Number(l.split(' ')[3]));
+  const victimDone = new Set(victimLines.filter((l) => l.startsWith('batch done')).map((l) => Number(l.split(' ')[3])));
+  victim.kill('SIGKILL');
+  const killedBatch = started.find((b) => !victimDone.has(b));
+  const r = await run;
+  assert.equal(encodeFloat64(r.data), encodeFloat64(local.data));
+  const conn = new Redis(url);
+  const stored = await conn.hlen('q-kill:run:kill-run:parts');
+  conn.disconnect();
+  assert.equal(stored, 12);
+  const counts = await batchComputeCounts(url, 'kill-run', 'q-kill');
+  assert.equal(counts.size, 12);
+  if (killedBatch !== undefined) assert.ok((counts.get(killedBatch) ?? 0) >= 1, `killed batch ${killedBatch} was finished by another worker`);
+  await stopWorker(survivor);
+});
+
+test('a client restarted mid-run resumes from the finished batches without recomputing them', { skip, timeout: 40000 }, async () => {
+  const spec: SliceJobSpec = { kind: 'synthetic', input: { slices: 20, entries: 16, seed: 9, work: 60000 } };
+  const local = await runSlicesThreads(spec, { threads: 1, batchSize: 2 });
+  const worker = await startWorker('q-resume');
+  const ac = new AbortController();
+  const first = runSlicesRedis(spec, {
+    redis: url,
+    queue: 'q-resume',
+    batchSize: 2,
+    signal: ac.signal,
+    onProgress: (e) => {
+      if (e.done >= 4) ac.abort();
+    },
+  });
+  await assert.rejects(first, /interrupted; \d+\/10 batches finished \(run again to resume\)/);
+  const second = await runSlicesRedis(spec, { redis: url, queue: 'q-resume', batchSize: 2, timeoutMs: 30000 });
+  assert.ok(second.resumedBatches >= 2, `resumed ${second.resumedBatches} batches`);
+  assert.equal(encodeFloat64(second.data), encodeFloat64(local.data));
+  const counts = await batchComputeCounts(url, second.runId, 'q-resume');
+  assert.equal(counts.size, 10);
+  for (const [b, c] of counts) assert.equal(c, 1, `batch ${b} computed ${c} times`);
+  // A third client finds everything done and computes nothing.
+  const third = await runSlicesRedis(spec, { redis: url, queue: 'q-resume', batchSize: 2, timeoutMs: 10000 });
+  assert.equal(third.resumedBatches, 10);
+  assert.equal(encodeFloat64(third.data), encodeFloat64(local.data));
+  await stopWorker(worker);
+});
+
+test('a wrong plan is refused with a clear error before anything is queued; a reused run id for another problem too', { skip, timeout: 20000 }, async () => {
+  const qf = join(dir, 'w.qasm');
+  const pf = join(dir, 'wrong-plan.json');
+  writeFileSync(qf, qasm);
+  writeFileSync(pf, serializePlan(testPlan(testCircuitQasm(10, 8, 7), pattern, 3, (s) => parseQasm(s))));
+  const cli = spawnSync(process.execPath, [MAIN, 'contract', qf, '--plan', pf, '--open', pattern, '--redis', url, '--queue', 'q-wrong', '--timeout', '5'], { encoding: 'utf8', timeout: 15000 });
+  assert.equal(cli.status, 1);
+  assert.match(cli.stderr, /wrong-plan\.json does not fit .*w\.qasm.*plan does not match this network: plan fingerprint/);
+  const conn = new Redis(url);
+  assert.equal(await conn.exists('bull:q-wrong:meta', 'bull:q-wrong:wait'), 0);
+  conn.disconnect();
+  await runSlicesRedis({ kind: 'synthetic', input: { slices: 2, entries: 1, seed: 1, work: 1 } }, { redis: url, queue: 'q-wrong', runId: 'taken', timeoutMs: 1 }).catch(() => undefined);
+  await assert.rejects(
+    runSlicesRedis({ kind: 'synthetic', input: { slices: 3, entries: 1, seed: 1, work: 1 } }, { redis: url, queue: 'q-wrong', runId: 'taken', timeoutMs: 1000 }),
+    /run taken already exists in Redis for a different problem/,
+  );
+});
