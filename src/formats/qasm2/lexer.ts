@@ -14,8 +14,13 @@ export interface Token {
   readonly column: number;
 }
 
-const SYMBOLS2 = ['->', '=='];
 const SYMBOLS1 = ';,()[]{}+-*/^';
+/** OpenQASM reals (1.5, .5, 1., 1e-3, 1.5E+2) and integers; sticky so no substrings are made. */
+const NUMBER = /(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][+-]?[0-9]+)?/y;
+
+const isIdStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isIdPart = (c: number) => isIdStart(c) || isDigit(c);
 
 /** Human-readable form of a token for "found …" messages. */
 export function describe(t: Token): string {
@@ -103,27 +108,26 @@ export function tokenize(source: string, file: string): Token[] {
     }
     const startLine = line;
     const startCol = col;
-    const push = (kind: TokenKind, text: string, len: number) => {
-      tokens.push({ kind, text, line: startLine, column: startCol });
-      i += len;
-      col += len;
-    };
-    if (/[A-Za-z_]/.test(ch)) {
+    if (isIdStart(code)) {
       let j = i + 1;
-      while (j < n && /[A-Za-z0-9_]/.test(source[j])) j++;
-      push('id', source.slice(i, j), j - i);
+      while (j < n && isIdPart(source.charCodeAt(j))) j++;
+      tokens.push({ kind: 'id', text: source.slice(i, j), line: startLine, column: startCol });
+      col += j - i;
+      i = j;
       continue;
     }
-    if (/[0-9.]/.test(ch)) {
-      // OpenQASM reals: 1.5, .5, 1., 1e-3, 1.5E+2 ; integers: 42.
-      const m = /^(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][+-]?[0-9]+)?/.exec(source.slice(i, i + 400));
+    if (isDigit(code) || ch === '.') {
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(source);
       if (!m) fail(`unexpected character '.': expected a number`);
       const text = m![0];
-      const isInt = /^[0-9]+$/.test(text);
-      if (/[A-Za-z_]/.test(source[i + text.length] ?? '')) {
-        fail(`malformed number '${text}${source[i + text.length]}'`);
-      }
-      push(isInt ? 'int' : 'real', text, text.length);
+      const after = source.charCodeAt(i + text.length);
+      if (isIdStart(after)) fail(`malformed number '${text}${source[i + text.length]}'`);
+      let isInt = true;
+      for (let k = 0; k < text.length && isInt; k++) isInt = isDigit(text.charCodeAt(k));
+      tokens.push({ kind: isInt ? 'int' : 'real', text: text, line: startLine, column: startCol });
+      i += text.length;
+      col += text.length;
       continue;
     }
     if (ch === '"') {
@@ -135,13 +139,17 @@ export function tokenize(source: string, file: string): Token[] {
       i = j + 1;
       continue;
     }
-    const two = source.slice(i, i + 2);
-    if (SYMBOLS2.includes(two)) {
-      push('sym', two, 2);
+    const next = source[i + 1];
+    if ((ch === '-' && next === '>') || (ch === '=' && next === '=')) {
+      tokens.push({ kind: 'sym', text: ch + next, line: startLine, column: startCol });
+      i += 2;
+      col += 2;
       continue;
     }
     if (SYMBOLS1.includes(ch)) {
-      push('sym', ch, 1);
+      tokens.push({ kind: 'sym', text: ch, line: startLine, column: startCol });
+      i += 1;
+      col += 1;
       continue;
     }
     const shown = code < 0x20 || code === 0x7f ? `\\u${code.toString(16).padStart(4, '0')}` : ch;
