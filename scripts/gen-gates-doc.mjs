@@ -56,5 +56,19 @@ for (const d of Object.values(QASM2_GATE_DEFINITIONS)) lines.push(d.text);
 lines.push('```', '');
 lines.push('Explicit one-qubit `unitary` operations are written as `gate unitary_K a { u3(θ,φ,λ) a; <phase α> }` (exact);');
 lines.push('wider explicit unitaries cannot be written as OpenQASM 2 and `writeQasm` throws.', '');
+lines.push(
+  '## OpenQASM 2.0 reader notes (`parseQasm`)',
+  '',
+  '- `OPENQASM 2.0;` is required first; `include "qelib1.inc";` is built in (no file access); other includes are errors.',
+  '- `U` and `CX` are always available and read as `u3` and `cx`. qelib1 gates read as the table gate of the same name.',
+  '- User `gate` definitions are expanded at parse time into table gates with their parameter expressions evaluated;',
+  '  a definition named like a table gate whose body equals the table matrix exactly (including global phase, checked',
+  '  numerically) is kept as that native gate. `opaque` gates may be declared but not used.',
+  '- Registers are numbered in declaration order: qubit 0 is the first qubit of the first `qreg`.',
+  '- Limits (refused with a located error, before allocating): a register or the total of qubits/bits above 2^20,',
+  '  more than 10^7 operations after gate expansion, expressions nested deeper than 500.',
+  '- Every input error is a `CircuitSyntaxError` with 1-based line and column and an "expected …, found …" message.',
+  '',
+);
 writeFileSync(join(root, 'docs', 'gates.md'), lines.join('\n'));
 console.log(`wrote docs/gates.md (${allGates().length} gates)`);
