@@ -9,7 +9,7 @@ import { registerEngine } from '../engine/registry.js';
 import { DEFAULT_TENSOR_MEMORY, amplitudeNetwork, amplitudes, contract, expectation, type TensorOptions } from './api.js';
 import { planExecution, sliceCount } from './execute.js';
 import { expectationNetwork } from './from-circuit.js';
-import { simplifyNetwork } from './simplify.js';
+import { networkStats, simplifyNetwork } from './simplify.js';
 import { toProblem, type TensorNetwork } from './types.js';
 
 /** Largest register for which the engine returns all probabilities or the state vector. */
@@ -64,7 +64,8 @@ export const tensorEngine: Engine = {
           return { ok: false, reason: `greedy path width ${exec.width.toFixed(1)} exceeds --max-width ${request.maxWidth}` };
         const limit = request.memoryLimitBytes ?? DEFAULT_TENSOR_MEMORY;
         if (exec.peakBytes > limit) return { ok: false, reason: `contraction needs ${exec.peakBytes} bytes (width ${exec.width.toFixed(1)}), over the memory limit ${limit}` };
-        flops += exec.flops * sliceCount(net, sliced);
+        // GEMM work per slice, plus the cost of building/simplifying (one pass over the inputs).
+        flops += exec.flops * sliceCount(net, sliced) + 8 * networkStats(net).elements;
         bytes = Math.max(bytes, exec.peakBytes);
       }
     } catch (e) {
