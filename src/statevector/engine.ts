@@ -44,7 +44,7 @@ export interface StatevectorOptions {
   /** Kernel backend name (default: best available). */
   readonly backend?: string;
   /** Creates the executor for a request (default: current thread). */
-  readonly executor?: (request: SimulationRequest) => SvExecutor;
+  readonly executor?: (request: SimulationRequest, numQubits: number) => SvExecutor;
 }
 
 /** Single-thread executor over any registered kernel backend. */
@@ -57,6 +57,14 @@ export function localExecutor(backend?: string): SvExecutor {
       for (const op of ops) kernel(state, op, 0, 1);
     },
   };
+}
+
+type ExecutorFactory = (request: SimulationRequest, numQubits: number, backend?: string) => SvExecutor;
+let defaultFactory: ExecutorFactory = (_request, _n, backend) => localExecutor(backend);
+
+/** Replaces the executor used when an engine has none (Node's thread pool installs itself here). */
+export function setDefaultExecutorFactory(factory: ExecutorFactory): void {
+  defaultFactory = factory;
 }
 
 /** Translates a fused op to bit positions for an n-qubit state. */
@@ -155,7 +163,7 @@ export class StatevectorEngine implements Engine {
     const fuse = request.fuse ?? DEFAULT_FUSE;
     if (!Number.isInteger(fuse) || fuse < 1 || fuse > 8) throw new RangeError(`fuse must be an integer from 1 to 8, got ${fuse}`);
     const rng = new Rng(request.seed ?? randomSeed());
-    const exec = this.options.executor ? this.options.executor(request) : localExecutor(this.options.backend);
+    const exec = this.options.executor ? this.options.executor(request, n) : defaultFactory(request, n, this.options.backend);
     try {
       const steps = planCircuit(circuit, fuse);
       const state = exec.alloc(n, precision, this.options.maxChunkBits ?? DEFAULT_CHUNK_BITS);
