@@ -17,6 +17,9 @@ export * from './formats/errors.js';
 export * from './circuit/observable.js';
 export { readCircuit, detectFormat, checkText, parseQsim, writeQsim, QSIM_GATE_NAMES, type CircuitFormat, type ReadCircuitOptions } from './formats/index.js';
 // --- state vector (issues 2, 3) ---
+export { StatevectorEngine, statevectorEngine, precisionFor, DEFAULT_FUSE, type StatevectorOptions, type SvExecutor } from './statevector/engine.js';
+export { marginalProbabilities } from './statevector/state.js';
+export { fuseGates, type FusedOp } from './statevector/fusion.js';
 export * from './statevector/reference.js';
 export { referenceEngine } from './statevector/reference-engine.js';
 export { Rng } from './statevector/rng.js';
@@ -31,3 +34,8 @@ export { tensorEngine, TENSOR_DENSE_MAX_QUBITS } from './network/engine.js';
 // --- contraction (issue 5) ---
 export * from './contraction/types.js';
 // --- runtime (issue 6, isomorphic parts) ---
+export * from './runtime/types.js';
+export * from './runtime/jobs.js';
+export * from './runtime/shard.js';
+export * from './runtime/network-job.js';
+export * from './runtime/synthetic-job.js';
