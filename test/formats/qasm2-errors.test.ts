@@ -42,6 +42,7 @@ const CASES: ReadonlyArray<readonly [string, string, number, number, string]> = 
   ["NUL byte inside a comment", "OPENQASM 2.0;\n// a\u0000b\n", 2, 5, "binary file: found a NUL byte"],
   ["NUL byte inside a string", "OPENQASM 2.0;\ninclude \"q\u0000\";\n", 2, 11, "binary file: found a NUL byte"],
   ["binary junk after a valid header", "OPENQASM 2.0;\n\u0089PNG\r\n\u001a\n\u0000\u0000", 4, 1, "binary file: found a NUL byte"],
+  ["reserved parameter name", "OPENQASM 2.0;\ngate g(theta, pi) a { rz(pi) a; }\n", 2, 15, "'pi' is reserved"],
   ["invalid UTF-8", "OPENQASM 2.0;\nqreg q\uFFFD[1];\n", 2, 7, "binary file: found invalid UTF-8"],
   ["unterminated string", "OPENQASM 2.0;\ninclude \"qelib1.inc;\n", 2, 9, "unterminated string: expected closing '\"' before end of line"],
   ["other include", "OPENQASM 2.0;\ninclude \"mylib.inc\";\n", 2, 9, "cannot include \"mylib.inc\": only \"qelib1.inc\" is available"],
