@@ -1,0 +1,142 @@
+/**
+ * `npm run bench:scaling`: time for one sliced amplitude of a grid circuit with 1 and 2 worker
+ * threads, and with 1 and 2 local worker processes through Redis/BullMQ (a redis-server is
+ * started on a free loopback port; those rows are skipped when it is not installed).
+ * Prints a table and one JSON line per row: seconds, parallel efficiency
+ * (T1 / (k · Tk)), and queue overhead per batch (Redis time minus thread time, per batch).
+ *
+ * Options: --rows R --cols C --layers L --sliced S (default 5×5, 14 layers, 5 sliced → 32 slices).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { parseQasm } from '../src/formats/qasm2/index.js';
+import { amplitudeNetwork } from '../src/network/api.js';
+import { toProblem } from '../src/network/types.js';
+import { greedyPath } from '../src/contraction/greedy.js';
+import { ContractionTree } from '../src/contraction/tree.js';
+import { makePlan } from '../src/contraction/plan.js';
+import { networkJobSpec } from '../src/runtime/network-job.js';
+import { runSlicesThreads } from '../src/runtime/pool.node.js';
+import { runSlicesRedis } from '../src/runtime/cluster.node.js';
+import { encodeFloat64 } from '../src/runtime/types.js';
+
+function arg(name: string, def: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : def;
+}
+const rows = arg('rows', 5);
+const cols = arg('cols', 5);
+const layers = arg('layers', 14);
+const slicedCount = arg('sliced', 5);
+
+/** A rows×cols grid circuit: H, then layers of CZ in 4 alternating patterns and T/RZ/√X singles. */
+function gridQasm(): string {
+  const n = rows * cols;
+  let x = 12345;
+  const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const q = (r: number, c: number) => r * cols + c;
+  const lines = ['OPENQASM 2.0;', 'include "qelib1.inc";', `qreg q[${n}];`];
+  for (let i = 0; i < n; i++) lines.push(`h q[${i}];`);
+  for (let l = 0; l < layers; l++) {
+    const pat = l % 4;
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < cols; c++) {
+        if (pat < 2 && c % 2 === pat && c + 1 < cols) lines.push(`cz q[${q(r, c)}],q[${q(r, c + 1)}];`);
+        if (pat >= 2 && r % 2 === pat - 2 && r + 1 < rows) lines.push(`cz q[${q(r, c)}],q[${q(r + 1, c)}];`);
+      }
+    for (let i = 0; i < n; i++) {
+      const u = rnd();
+      lines.push(u < 0.33 ? `t q[${i}];` : u < 0.66 ? `sx q[${i}];` : `rz(${(u * 3).toFixed(5)}) q[${i}];`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const qasm = gridQasm();
+  const circuit = parseQasm(qasm);
+  const pattern = '0'.repeat(circuit.numQubits);
+  const net = amplitudeNetwork(circuit, pattern);
+  const problem = toProblem(net);
+  const tree = ContractionTree.fromPath(problem, greedyPath(problem));
+  // Slice the indices with the most occurrences first (a simple, deterministic choice).
+  const counts = new Map<number, number>();
+  for (const t of problem.inputs) for (const i of t) counts.set(i, (counts.get(i) ?? 0) + 1);
+  const sliced = [...counts.keys()].filter((i) => problem.sizes[i] === 2 && (counts.get(i) ?? 0) >= 2).sort((a, b) => a - b).slice(0, slicedCount);
+  const plan = makePlan(problem, tree, sliced, { finder: 'bench-greedy' });
+  const spec = networkJobSpec(qasm, pattern, plan);
+  const batchSize = 1;
+  type Row = { mode: string; workers: number; seconds: number; slices: number; batches: number; efficiency: number; overheadMsPerBatch?: number; exact: boolean };
+  const rowsOut: Row[] = [];
+  let t1 = 0;
+  let ref = '';
+  const emit = (r: Row) => {
+    rowsOut.push(r);
+    console.log(JSON.stringify({ bench: 'scaling', circuit: `grid ${rows}x${cols} depth ${layers}`, ...r }));
+  };
+  for (const threads of [1, 2]) {
+    const r = await runSlicesThreads(spec, { threads, batchSize });
+    if (threads === 1) {
+      t1 = r.elapsedSeconds;
+      ref = encodeFloat64(r.data);
+    }
+    emit({ mode: 'threads', workers: threads, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (threads * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref });
+  }
+  if (spawnSync('redis-server', ['--version']).status !== 0) {
+    console.log('# redis-server not installed: Redis rows skipped');
+  } else {
+    const port = await freePort();
+    const url = `redis://127.0.0.1:${port}`;
+    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const workers: ChildProcess[] = [];
+    try {
+      await sleep(300);
+      const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+      for (const k of [1, 2]) {
+        while (workers.length < k) {
+          const w = spawn(process.execPath, [main, 'worker', '--redis', url, '--concurrency', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+          await new Promise<void>((resolve) => w.stdout!.on('data', (d: Buffer) => d.toString().includes('worker ready') && resolve()));
+          workers.push(w);
+        }
+        const r = await runSlicesRedis(spec, { redis: url, batchSize, runId: `bench-${k}-${Date.now()}`, pollMs: 20 });
+        const overhead = k === 1 ? ((r.elapsedSeconds - t1) / r.batches) * 1000 : undefined;
+        emit({ mode: 'redis', workers: k, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (k * r.elapsedSeconds), ...(overhead !== undefined ? { overheadMsPerBatch: overhead } : {}), exact: encodeFloat64(r.data) === ref });
+      }
+    } finally {
+      for (const w of workers) w.kill('SIGTERM');
+      await sleep(500);
+      for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+      server.kill('SIGTERM');
+    }
+  }
+  console.log('');
+  console.log(`One amplitude of a ${rows}x${cols} grid circuit, depth ${layers}: ${plan.sliced.length} sliced indices, ${rowsOut[0]?.slices} slices, batch = 1 slice`);
+  console.log('mode     workers  seconds  s/slice  efficiency  overhead ms/batch  bit-exact');
+  for (const r of rowsOut) {
+    console.log(
+      `${r.mode.padEnd(8)} ${String(r.workers).padStart(7)}  ${r.seconds.toFixed(3).padStart(7)}  ${(r.seconds / r.slices).toFixed(3).padStart(7)}  ${(r.efficiency * 100).toFixed(1).padStart(9)}%  ${(r.overheadMsPerBatch !== undefined ? r.overheadMsPerBatch.toFixed(1) : '-').padStart(17)}  ${r.exact ? 'yes' : 'NO'}`,
+    );
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
