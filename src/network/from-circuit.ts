@@ -33,13 +33,85 @@ export function unitaryGates(circuit: Circuit): GateOperation[] {
   return circuit.gates();
 }
 
+/**
+ * Rank reduction of a two-qubit gate: reshapes U[(o1 o2),(i1 i2)] to M[(o1 i1),(o2 i2)] and
+ * factors M = Q·(Q†M) with Q an orthonormal basis of M's column space (modified Gram–Schmidt,
+ * deterministic). Returns the factors when the rank is at most 2, i.e. when splitting lowers the
+ * bond below the 4 of an unsplit gate; otherwise null.
+ */
+export function splitTwoQubit(u: ComplexMatrix): { rank: number; left: Float64Array; right: Float64Array } | null {
+  // M[r][c], r = o1*2+i1, c = o2*2+i2; U[o1 o2][i1 i2] = u[((o1*2+o2)*4 + i1*2+i2)].
+  const M = new Float64Array(32);
+  for (let o1 = 0; o1 < 2; o1++)
+    for (let o2 = 0; o2 < 2; o2++)
+      for (let i1 = 0; i1 < 2; i1++)
+        for (let i2 = 0; i2 < 2; i2++) {
+          const src = 2 * ((o1 * 2 + o2) * 4 + i1 * 2 + i2);
+          const dst = 2 * ((o1 * 2 + i1) * 4 + o2 * 2 + i2);
+          M[dst] = u[src];
+          M[dst + 1] = u[src + 1];
+        }
+  const Q: Float64Array[] = [];
+  for (let c = 0; c < 4; c++) {
+    const v = new Float64Array(8);
+    for (let r = 0; r < 4; r++) {
+      v[2 * r] = M[2 * (r * 4 + c)];
+      v[2 * r + 1] = M[2 * (r * 4 + c) + 1];
+    }
+    for (let pass = 0; pass < 2; pass++)
+      for (const q of Q) {
+        // v -= q (q† v)
+        let dr = 0, di = 0;
+        for (let r = 0; r < 4; r++) {
+          dr += q[2 * r] * v[2 * r] + q[2 * r + 1] * v[2 * r + 1];
+          di += q[2 * r] * v[2 * r + 1] - q[2 * r + 1] * v[2 * r];
+        }
+        for (let r = 0; r < 4; r++) {
+          v[2 * r] -= q[2 * r] * dr - q[2 * r + 1] * di;
+          v[2 * r + 1] -= q[2 * r] * di + q[2 * r + 1] * dr;
+        }
+      }
+    let norm = 0;
+    for (let x = 0; x < 8; x++) norm += v[x] * v[x];
+    norm = Math.sqrt(norm);
+    if (norm > 1e-9) {
+      for (let x = 0; x < 8; x++) v[x] /= norm;
+      Q.push(v);
+      if (Q.length > 2) return null;
+    }
+  }
+  const rank = Q.length;
+  if (rank === 0) return null;
+  // left[o1,i1,b] = Q[b][(o1 i1)]; right[b,o2,i2] = Σ_r conj(Q[b][r]) M[r][(o2 i2)].
+  const left = new Float64Array(2 * 4 * rank);
+  for (let r = 0; r < 4; r++)
+    for (let bb = 0; bb < rank; bb++) {
+      left[2 * (r * rank + bb)] = Q[bb][2 * r];
+      left[2 * (r * rank + bb) + 1] = Q[bb][2 * r + 1];
+    }
+  const right = new Float64Array(2 * rank * 4);
+  for (let bb = 0; bb < rank; bb++)
+    for (let c = 0; c < 4; c++) {
+      let re = 0, im = 0;
+      for (let r = 0; r < 4; r++) {
+        const qr = Q[bb][2 * r], qi = -Q[bb][2 * r + 1];
+        const mr = M[2 * (r * 4 + c)], mi = M[2 * (r * 4 + c) + 1];
+        re += qr * mr - qi * mi;
+        im += qr * mi + qi * mr;
+      }
+      right[2 * (bb * 4 + c)] = re;
+      right[2 * (bb * 4 + c) + 1] = im;
+    }
+  return { rank, left, right };
+}
+
 /** Builder state: the current index of every wire. */
 class Builder {
   readonly tensors: NetworkTensor[] = [];
   readonly sizes: number[] = [];
   next = 0;
-  newIndex(): number {
-    this.sizes.push(2);
+  newIndex(size = 2): number {
+    this.sizes.push(size);
     return this.next++;
   }
   add(indices: number[], data: Float64Array, tag: string): void {
@@ -80,6 +152,17 @@ function appendCircuit(b: Builder, numQubits: number, qubits: readonly number[],
       continue;
     }
     const outs = op.qubits.map(() => b.newIndex());
+    if (k === 2) {
+      const split = splitTwoQubit(m);
+      if (split) {
+        // Operator-Schmidt rank ≤ 2 (controlled gates): two rank-3 tensors joined by a small bond.
+        const bond = b.newIndex(split.rank);
+        b.add([outs[0], ins[0], bond], split.left, op.name);
+        b.add([bond, outs[1], ins[1]], split.right, op.name);
+        op.qubits.forEach((q, j) => (wire[q] = outs[j]));
+        continue;
+      }
+    }
     // Row-major matrix U[out][in] with the first listed qubit most significant = tensor [outs…, ins…].
     b.add([...outs, ...ins], Float64Array.from(m), op.name);
     op.qubits.forEach((q, j) => (wire[q] = outs[j]));
