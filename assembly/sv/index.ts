@@ -104,3 +104,43 @@ export function diag64(state: usize, mat: usize, lo: usize, dim: i32, lz: usize,
     }
   }
 }
+
+/**
+ * Dense block on complex64 when bit 0 is a target or control: one basis per step, each complex
+ * loaded into the low half of a vector (the high half is ignored).
+ */
+export function dense32s(state: usize, mat: usize, lo: usize, dim: i32, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32, tmp: usize): void {
+  for (let t = begin; t < end; t++) {
+    const b = insertZeros(t, lz, nz) | lmask;
+    for (let c = 0; c < dim; c++) {
+      const o = (<usize>(b + load<u32>(lo + (<usize>c << 2)))) << 3;
+      v128.store(tmp + (<usize>c << 4), v128.load64_zero(state + o));
+    }
+    for (let r = 0; r < dim; r++) {
+      let acc = f32x4.splat(0);
+      const row = mat + (<usize>(r * dim) << 5);
+      for (let c = 0; c < dim; c++) {
+        const v = v128.load(tmp + (<usize>c << 4));
+        const sw = v128.shuffle<f32>(v, v, 1, 0, 3, 2);
+        const m = row + (<usize>c << 5);
+        acc = f32x4.add(acc, f32x4.add(f32x4.mul(v128.load(m), v), f32x4.mul(v128.load(m, 16), sw)));
+      }
+      const o = (<usize>(b + load<u32>(lo + (<usize>r << 2)))) << 3;
+      v128.store64_lane(state + o, acc, 0);
+    }
+  }
+}
+
+/** Diagonal block on complex64, one basis per step (bit 0 among targets or controls). */
+export function diag32s(state: usize, mat: usize, lo: usize, dim: i32, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32): void {
+  for (let t = begin; t < end; t++) {
+    const b = insertZeros(t, lz, nz) | lmask;
+    for (let r = 0; r < dim; r++) {
+      const o = state + ((<usize>(b + load<u32>(lo + (<usize>r << 2)))) << 3);
+      const v = v128.load64_zero(o);
+      const sw = v128.shuffle<f32>(v, v, 1, 0, 3, 2);
+      const m = mat + (<usize>r << 5);
+      v128.store64_lane(o, f32x4.add(f32x4.mul(v128.load(m), v), f32x4.mul(v128.load(m, 16), sw)), 0);
+    }
+  }
+}

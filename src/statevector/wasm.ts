@@ -23,6 +23,8 @@ interface WasmExports {
   diag32(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
   dense64(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number): void;
   diag64(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
+  dense32s(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number): void;
+  diag32s(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
 }
 
 let moduleCache: WebAssembly.Module | undefined;
@@ -129,11 +131,13 @@ export const applyWasm: ApplyKernel = (state, op, part, parts) => {
   const pl = planOp(op, state.chunkBits, state.chunks.length);
   const cm0 = chunkMem.get(state.chunks[0]);
   const bit0Used = pl.lZero.length > 0 && pl.lZero[0] === 0;
-  if (!cm0 || op.kind === 'perm' || pl.kg > 0 || k > MAX_K || (single && (bit0Used || pl.nL < 2))) {
+  if (!cm0 || op.kind === 'perm' || pl.kg > 0 || k > MAX_K) {
     applyJs(state, op, part, parts);
     return;
   }
-  const perStep = single ? 2 : 1;
+  // complex64 normally takes two neighbouring bases per step; with bit 0 in use, one (…32s kernels).
+  const pairs = single && !bit0Used && pl.nL >= 2;
+  const perStep = pairs ? 2 : 1;
   const nLw = pl.nL / perStep;
   const total = pl.nG * nLw;
   const [begin, end] = partRange(total, part, parts);
@@ -153,8 +157,8 @@ export const applyWasm: ApplyKernel = (state, op, part, parts) => {
     const base = writeScratch(cm, op, slot, single, pl.lo, pl.lZero);
     const b0 = t - gi * nLw, b1 = lend - gi * nLw;
     const ex = cm.exports;
-    if (op.kind === 'diag') (single ? ex.diag32 : ex.diag64)(STATE_OFFSET, base, base + 33280, dim, base + 33536, pl.lZero.length, pl.lMask, b0, b1);
-    else (single ? ex.dense32 : ex.dense64)(STATE_OFFSET, base, base + 33280, dim, base + 33536, pl.lZero.length, pl.lMask, b0, b1, base + 32768);
+    if (op.kind === 'diag') (single ? (pairs ? ex.diag32 : ex.diag32s) : ex.diag64)(STATE_OFFSET, base, base + 33280, dim, base + 33536, pl.lZero.length, pl.lMask, b0, b1);
+    else (single ? (pairs ? ex.dense32 : ex.dense32s) : ex.dense64)(STATE_OFFSET, base, base + 33280, dim, base + 33536, pl.lZero.length, pl.lMask, b0, b1, base + 32768);
     t = lend;
   }
 };

@@ -1,0 +1,141 @@
+/**
+ * `npm run bench:sv [-- --max-qubits 26 --fuse 3 --threads 1,2 --depth 20 --qc]`: fast state-vector
+ * benchmark. Measures this machine's copy bandwidth, then runs random grid circuits (depth 20) and
+ * qsim's circuit_q24/circuit_q30 (../shared/circuits) at n = 20, 24, 26, 28, 30 (up to
+ * --max-qubits), single precision, on 1 and 2 threads; and the same kind of 16/20-qubit circuits
+ * through the npm package quantum-circuit. Prints a table and one JSON line per row.
+ * Bandwidth counts bytes read + written: one fused op sweeps the state once (2 × state bytes).
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import { freemem } from 'node:os';
+import { createRequire } from 'node:module';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Circuit } from '../src/circuit/circuit.js';
+import { parseQsim } from '../src/formats/qsim.js';
+import { StatevectorEngine, planCircuit, DEFAULT_FUSE } from '../src/statevector/engine.js';
+import { threadExecutor } from '../src/statevector/threads.node.js';
+import { gridCircuit } from './sv-circuits.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
+};
+const maxQubits = Number(opt('max-qubits', '26'));
+const minQubits = Number(opt('min-qubits', '20'));
+const fuse = Number(opt('fuse', String(DEFAULT_FUSE)));
+const depth = Number(opt('depth', '20'));
+const threadList = opt('threads', '1,2').split(',').map(Number);
+const sizes = opt('sizes', '20,24,26,28,30').split(',').map(Number).filter((n) => n >= minQubits && n <= maxQubits);
+const withQc = !args.includes('--no-qc');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const shared = join(root, '..', 'shared', 'circuits');
+
+/** Copy bandwidth of a large TypedArray.set, read + written bytes per second (best of 5). */
+function copyBandwidth(): number {
+  const floats = 64 * 1024 * 1024; // 256 MiB
+  const a = new Float32Array(floats).fill(1);
+  const b = new Float32Array(floats);
+  let best = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const t = performance.now();
+    b.set(a);
+    best = Math.min(best, performance.now() - t);
+  }
+  return (2 * floats * 4) / (best / 1000) / 1e9;
+}
+
+interface Row {
+  circuit: string;
+  qubits: number;
+  engine: string;
+  threads: number;
+  fuse: number;
+  gates: number;
+  passes: number;
+  seconds: number;
+  gatesPerSecond: number;
+  gbPerSecond: number;
+  copyGBs: number;
+  fractionOfCopy: number;
+  speedup?: number;
+}
+
+const rows: Row[] = [];
+function report(r: Row): void {
+  rows.push(r);
+  console.log(JSON.stringify({ bench: 'sv', ...r }));
+}
+
+const copy = copyBandwidth();
+console.log(`copy bandwidth (TypedArray.set, 256 MiB, read+write): ${copy.toFixed(2)} GB/s; free memory ${(freemem() / 1024 ** 3).toFixed(1)} GiB`);
+
+async function timeTaizhang(name: string, c: Circuit, threads: number): Promise<Row> {
+  const n = c.numQubits;
+  const passes = planCircuit(c, fuse).reduce((s, st) => s + (st.kind === 'ops' ? st.ops.length : 0), 0);
+  const e = new StatevectorEngine({ executor: () => threadExecutor(threads) });
+  const t = performance.now();
+  await e.run(c, { precision: 'single', fuse, amplitudes: ['0'.repeat(n)] });
+  const seconds = (performance.now() - t) / 1000;
+  const gates = c.gates().length;
+  const gb = (passes * 2 * 2 ** n * 8) / seconds / 1e9;
+  return { circuit: name, qubits: n, engine: 'taizhang', threads, fuse, gates, passes, seconds, gatesPerSecond: gates / seconds, gbPerSecond: gb, copyGBs: copy, fractionOfCopy: gb / copy };
+}
+
+for (const n of sizes) {
+  const need = 2 ** n * 8;
+  if (need * 1.3 > freemem()) {
+    console.log(`skip n=${n}: needs ${(need / 1024 ** 3).toFixed(1)} GiB, ${(freemem() / 1024 ** 3).toFixed(1)} GiB free`);
+    continue;
+  }
+  const circuits: Array<[string, Circuit]> = [[`grid-fsim-d${depth}`, gridCircuit(n, depth)]];
+  const file = n === 24 ? 'circuit_q24' : n === 30 ? 'circuit_q30' : undefined;
+  if (file) {
+    const path = join(shared, file);
+    if (existsSync(path)) circuits.push([file, parseQsim(readFileSync(path, 'utf8'), path)]);
+    else console.log(`skip ${file}: ${path} missing`);
+  }
+  for (const [name, c] of circuits) {
+    let one: number | undefined;
+    for (const threads of threadList) {
+      const r = await timeTaizhang(name, c, threads);
+      if (threads === 1) one = r.seconds;
+      else if (one) r.speedup = one / r.seconds;
+      report(r);
+    }
+  }
+}
+
+if (withQc) {
+  // quantum-circuit (npm) on the same style of circuit, with gates it has (u3 + cz).
+  const require = createRequire(import.meta.url);
+  type QC = { appendGate(g: string, w: number | number[], o?: object): void; run(): void };
+  const QuantumCircuit = require('quantum-circuit') as new (n: number) => QC;
+  for (const n of [16, 20]) {
+    if (n > maxQubits) continue;
+    const c = gridCircuit(n, depth, { style: 'cz' });
+    const ours = await timeTaizhang(`grid-cz-d${depth}`, c, 1);
+    report(ours);
+    const qc = new QuantumCircuit(n);
+    for (const g of c.gates()) {
+      if (g.name === 'cz') qc.appendGate('cz', [...g.qubits]);
+      else qc.appendGate('u3', g.qubits[0], { params: { theta: g.params[0], phi: g.params[1], lambda: g.params[2] } });
+    }
+    const t = performance.now();
+    qc.run();
+    const seconds = (performance.now() - t) / 1000;
+    report({
+      circuit: `grid-cz-d${depth}`, qubits: n, engine: 'quantum-circuit', threads: 1, fuse: 0, gates: c.gates().length, passes: c.gates().length,
+      seconds, gatesPerSecond: c.gates().length / seconds, gbPerSecond: 0, copyGBs: copy, fractionOfCopy: 0, speedup: ours.seconds / seconds,
+    });
+    console.log(`quantum-circuit ${n} qubits: ${seconds.toFixed(2)} s; taizhang ${ours.seconds.toFixed(3)} s → ${(seconds / ours.seconds).toFixed(0)}× faster`);
+  }
+}
+
+console.log('\ncircuit            n  engine           thr fuse gates passes   seconds   gates/s    GB/s  %copy  speedup');
+for (const r of rows)
+  console.log(
+    `${r.circuit.padEnd(18)} ${String(r.qubits).padStart(2)}  ${r.engine.padEnd(15)} ${String(r.threads).padStart(3)} ${String(r.fuse).padStart(4)} ${String(r.gates).padStart(5)} ${String(r.passes).padStart(6)} ${r.seconds.toFixed(3).padStart(9)} ${r.gatesPerSecond.toExponential(2).padStart(9)} ${r.gbPerSecond.toFixed(2).padStart(7)} ${(100 * r.fractionOfCopy).toFixed(0).padStart(5)}% ${r.speedup !== undefined ? r.speedup.toFixed(2).padStart(8) : ''}`,
+  );
+process.exit(0);
