@@ -18,7 +18,7 @@ import {
 } from './state.js';
 
 /** Default fused block size (chosen by `npm run bench:sv` on the development machine). */
-export const DEFAULT_FUSE = 2;
+export const DEFAULT_FUSE = 4;
 /** Default log2 of amplitudes per chunk (2^26 complex64 = 512 MiB per memory). */
 export const DEFAULT_CHUNK_BITS = 26;
 /** Default memory cap when the request gives none. */
