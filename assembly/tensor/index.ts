@@ -5,9 +5,11 @@
 
 const KC: i32 = 128;
 const NC: i32 = 256;
+/** Bytes of packing scratch `gemm_c64` needs (NC/4 tiles × KC steps × 64 bytes). */
+export const PACK_BYTES: i32 = (NC / 4) * KC * 64;
 
 /** C[t] = A[t]·B[t] for complex64, row-major; C is overwritten. */
-export function gemm_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+export function gemm_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, pack: usize): void {
   memory.fill(c, 0, <usize>batch * <usize>m * <usize>n * 8);
   const sign = f32x4(-1.0, 1.0, -1.0, 1.0);
   for (let t = 0; t < batch; t++) {
@@ -20,6 +22,21 @@ export function gemm_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize,
       const j2 = j0 + ((j1 - j0) & ~1); // end of 2-column vectors
       for (let p0 = 0; p0 < k; p0 += KC) {
         const p1 = min(k, p0 + KC);
+        // Pack the panel's 4-column tiles: per (tile, p) the two B vectors and their
+        // swapped/signed copies, contiguous, so the micro-kernel streams 64 bytes per step.
+        for (let j = j0; j < jv; j += 4) {
+          let dst = pack + <usize>((j - j0) >> 2) * <usize>KC * 64;
+          for (let p = p0; p < p1; p++) {
+            const bp = B + (<usize>p * <usize>n + <usize>j) * 8;
+            const b0 = v128.load(bp);
+            const b1 = v128.load(bp, 16);
+            v128.store(dst, b0);
+            v128.store(dst, b1, 16);
+            v128.store(dst, f32x4.mul(v128.shuffle<f32>(b0, b0, 1, 0, 3, 2), sign), 32);
+            v128.store(dst, f32x4.mul(v128.shuffle<f32>(b1, b1, 1, 0, 3, 2), sign), 48);
+            dst += 64;
+          }
+        }
         let i = 0;
         // 4 rows × 4 complex columns (8 accumulators).
         for (; i + 4 <= m; i += 4) {
@@ -36,12 +53,13 @@ export function gemm_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize,
             let x10 = v128.load(c1), x11 = v128.load(c1, 16);
             let x20 = v128.load(c2), x21 = v128.load(c2, 16);
             let x30 = v128.load(c3), x31 = v128.load(c3, 16);
+            let pk = pack + <usize>((j - j0) >> 2) * <usize>KC * 64;
             for (let p = p0; p < p1; p++) {
-              const bp = B + (<usize>p * <usize>n + <usize>j) * 8;
-              const b0 = v128.load(bp);
-              const b1 = v128.load(bp, 16);
-              const s0 = f32x4.mul(v128.shuffle<f32>(b0, b0, 1, 0, 3, 2), sign);
-              const s1 = f32x4.mul(v128.shuffle<f32>(b1, b1, 1, 0, 3, 2), sign);
+              const b0 = v128.load(pk);
+              const b1 = v128.load(pk, 16);
+              const s0 = v128.load(pk, 32);
+              const s1 = v128.load(pk, 48);
+              pk += 64;
               const o = <usize>p * 8;
               let r = f32x4.splat(load<f32>(a0 + o)), q = f32x4.splat(load<f32>(a0 + o, 4));
               x00 = f32x4.add(x00, f32x4.add(f32x4.mul(r, b0), f32x4.mul(q, s0)));

@@ -10,7 +10,7 @@ import { wasmBase64 } from '../wasm/tensor.wasm.js';
 import { type ComplexArray, GEMM_KERNEL, PERMUTE_KERNEL, type GemmKernel, type PermuteKernel, gemmJs, permuteJs } from './kernels.js';
 
 interface TensorExports {
-  gemm_c64(batch: number, m: number, n: number, k: number, a: number, b: number, c: number): void;
+  gemm_c64(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number): void;
   gemm_c128(batch: number, m: number, n: number, k: number, a: number, b: number, c: number): void;
   permute(src: number, dst: number, meta: number, elemBytes: number): void;
 }
@@ -18,6 +18,8 @@ interface TensorExports {
 const PAGE = 65536;
 const BASE = PAGE; // the first page is left to the module's own statics
 const MAX_PAGES = 32768; // 2 GiB
+/** Packing scratch of the complex64 GEMM (matches PACK_BYTES in assembly/tensor). */
+const PACK_BYTES = 64 * 128 * 64;
 
 let state: { memory: WebAssembly.Memory; exports: TensorExports } | null | undefined;
 
@@ -68,11 +70,12 @@ const gemmWasm: GemmKernel = (batch, m, n, k, a, b, c) => {
   const offA = BASE;
   const offB = offA + align(la * eb);
   const offC = offB + align(lb * eb);
-  if (!reserve(offC - BASE + lc * eb)) return gemmJs(batch, m, n, k, a, b, c);
+  const offPack = offC + align(lc * eb);
+  if (!reserve(offPack - BASE + PACK_BYTES)) return gemmJs(batch, m, n, k, a, b, c);
   view(a, offA, la).set(a.subarray(0, la));
   view(b, offB, lb).set(b.subarray(0, lb));
   const ex = instance()!.exports;
-  if (eb === 4) ex.gemm_c64(batch, m, n, k, offA, offB, offC);
+  if (eb === 4) ex.gemm_c64(batch, m, n, k, offA, offB, offC, offPack);
   else ex.gemm_c128(batch, m, n, k, offA, offB, offC);
   c.set(view(c, offC, lc));
 };
