@@ -1,5 +1,5 @@
 /**
- * `npm run bench:sv [-- --max-qubits 26 --fuse 3 --threads 1,2 --depth 20 --qc]`: fast state-vector
+ * `npm run bench:sv [-- --max-qubits 26 --min-qubits 20 --sizes 20,24 --fuse 4 --threads 1,2 --depth 20 --no-qc --no-files]`: fast state-vector
  * benchmark. Measures this machine's copy bandwidth, then runs random grid circuits (depth 20) and
  * qsim's circuit_q24/circuit_q30 (../shared/circuits) at n = 20, 24, 26, 28, 30 (up to
  * --max-qubits), single precision, on 1 and 2 threads; and the same kind of 16/20-qubit circuits
@@ -9,8 +9,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { createRequire } from 'node:module';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Circuit } from '../src/circuit/circuit.js';
 import { parseQsim } from '../src/formats/qsim.js';
 import { StatevectorEngine, planCircuit, DEFAULT_FUSE } from '../src/statevector/engine.js';
@@ -29,8 +28,9 @@ const depth = Number(opt('depth', '20'));
 const threadList = opt('threads', '1,2').split(',').map(Number);
 const sizes = opt('sizes', '20,24,26,28,30').split(',').map(Number).filter((n) => n >= minQubits && n <= maxQubits);
 const withQc = !args.includes('--no-qc');
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const shared = join(root, '..', 'shared', 'circuits');
+const withFiles = !args.includes('--no-files');
+// npm runs scripts from the repository root; the shared circuits sit next to it.
+const shared = join(process.cwd(), '..', 'shared', 'circuits');
 
 /** Copy bandwidth of a large TypedArray.set, read + written bytes per second (best of 5). */
 function copyBandwidth(): number {
@@ -91,7 +91,7 @@ for (const n of sizes) {
   }
   const circuits: Array<[string, Circuit]> = [[`grid-fsim-d${depth}`, gridCircuit(n, depth)]];
   const file = n === 24 ? 'circuit_q24' : n === 30 ? 'circuit_q30' : undefined;
-  if (file) {
+  if (file && withFiles) {
     const path = join(shared, file);
     if (existsSync(path)) circuits.push([file, parseQsim(readFileSync(path, 'utf8'), path)]);
     else console.log(`skip ${file}: ${path} missing`);
