@@ -76,7 +76,9 @@ export const tensorEngine: Engine = {
   async run(circuit: Circuit, request: SimulationRequest): Promise<SimulationResult> {
     const why = refusal(circuit, request);
     if (why) throw new Error(why);
-    const opts = options(request);
+    // Work counters shared by every contraction of this run (reported as GFLOP/s through onProgress).
+    const stats = { flops: 0, seconds: 0 };
+    const opts: TensorOptions = { ...options(request), stats };
     const n = circuit.numQubits;
     const result: { -readonly [K in keyof SimulationResult]: SimulationResult[K] } = { qubits: n, engine: 'tensor' };
     if (request.amplitudes?.length) result.amplitudes = amplitudes(circuit, request.amplitudes, opts);
@@ -90,6 +92,7 @@ export const tensorEngine: Engine = {
       }
     }
     if (request.observables?.length) result.expectations = request.observables.map((o) => expectation(circuit, o, { ...opts, plan: undefined }));
+    request.onProgress?.({ done: 1, total: 1, elapsedSeconds: stats.seconds, gflops: stats.seconds > 0 ? stats.flops / stats.seconds / 1e9 : 0 });
     return result;
   },
 };

@@ -82,12 +82,15 @@ test('engine "tensor": amplitudes, expectations, refusals, and auto-selection by
   const c = randomCircuit(8, 40, rng(8));
   const sv = simulateStatevector(c);
   const eng = getEngine('tensor');
-  const res = await eng.run(c, { amplitudes: ['01010101', '11110000'], observables: [{ terms: [{ coefficient: 0.5, factors: [{ qubit: 1, pauli: 'Z' }] }] }] });
+  const events: number[] = [];
+  const res = await eng.run(c, { onProgress: (e) => events.push(e.gflops ?? -1), amplitudes: ['01010101', '11110000'], observables: [{ terms: [{ coefficient: 0.5, factors: [{ qubit: 1, pauli: 'Z' }] }] }] });
   for (const b of ['01010101', '11110000']) {
     const j = parseInt(b, 2);
     assert.ok(Math.abs(res.amplitudes![b][0] - sv[2 * j]) < 1e-10 && Math.abs(res.amplitudes![b][1] - sv[2 * j + 1]) < 1e-10);
   }
   assert.equal(res.expectations!.length, 1);
+  assert.equal(events.length, 1);
+  assert.ok(events[0] >= 0);
   const shots = eng.estimate(c, { shots: 10 });
   assert.ok(!shots.ok && /shots/.test(shots.reason));
   const wide = randomCircuit(30, 10, rng(2));
