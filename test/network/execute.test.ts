@@ -102,3 +102,24 @@ test('engine "tensor": amplitudes, expectations, refusals, and auto-selection by
   const w60 = randomCircuit(60, 30, rng(3));
   assert.equal(selectEngine(w60, { amplitudes: ['0'.repeat(60)] }).name, 'tensor');
 });
+
+test('a sliced plan is used when its fingerprint matches and refused for another circuit', async () => {
+  const { makePlan } = await import('../../src/contraction/plan.js');
+  const { pathCost } = await import('../../src/contraction/cost.js');
+  const { amplitudeNetwork, amplitude } = await import('../../src/network/api.js');
+  const c = randomCircuit(7, 50, rng(12));
+  const bits = '0110101';
+  const net = amplitudeNetwork(c, bits);
+  const problem = toProblem(net);
+  const path = greedyPath(problem);
+  const internal = [...new Set(net.tensors.flatMap((t) => [...t.indices]))].slice(0, 2);
+  const plan = makePlan(problem, path, internal, { finder: 'test' }, pathCost(problem, path, internal));
+  const sv = simulateStatevector(c);
+  const j = parseInt(bits, 2);
+  const a = amplitude(c, bits, { plan });
+  assert.ok(Math.abs(a[0] - sv[2 * j]) < 1e-10 && Math.abs(a[1] - sv[2 * j + 1]) < 1e-10);
+  const other = randomCircuit(7, 50, rng(13));
+  assert.throws(() => amplitude(other, bits, { plan }), /does not match this network|plan is for/);
+  const res = await getEngine('tensor').run(c, { amplitudes: [bits], plan });
+  assert.ok(Math.abs(res.amplitudes![bits][0] - sv[2 * j]) < 1e-10);
+});
