@@ -12,7 +12,9 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Circuit } from '../src/circuit/circuit.js';
 import { parseQsim } from '../src/formats/qsim.js';
-import { StatevectorEngine, planCircuit, DEFAULT_FUSE } from '../src/statevector/engine.js';
+import { StatevectorEngine, planCircuit, localExecutor, DEFAULT_FUSE } from '../src/statevector/engine.js';
+import { allocState, sampleIndices } from '../src/statevector/state.js';
+import { Rng } from '../src/statevector/rng.js';
 import { threadExecutor } from '../src/statevector/threads.node.js';
 import { gridCircuit } from './sv-circuits.js';
 
@@ -105,6 +107,21 @@ for (const n of sizes) {
       report(r);
     }
   }
+}
+
+{
+  // A million shots from a state of min(26, max) qubits: only the sampling is timed.
+  const n = Math.min(26, maxQubits);
+  const st = allocState(n, 'single', 26);
+  const exec = localExecutor();
+  for (const step of planCircuit(gridCircuit(n, 2), fuse)) if (step.kind === 'ops') exec.apply(st, step.ops);
+  const rng = new Rng(1);
+  const u = new Float64Array(1_000_000).map(() => rng.random());
+  const t = performance.now();
+  const idx = sampleIndices(st, u);
+  const seconds = (performance.now() - t) / 1000;
+  console.log(JSON.stringify({ bench: 'sv-shots', qubits: n, shots: idx.length, seconds }));
+  console.log(`1e6 shots from a ${n}-qubit state: ${seconds.toFixed(2)} s`);
 }
 
 if (withQc) {
