@@ -1,0 +1,130 @@
+/**
+ * Subtree reconfiguration: every subtree's frontier of up to `subtreeSize` nodes is re-contracted
+ * in the exactly optimal order (dynamic programming over subsets) and spliced back.
+ */
+import { ContractionTree, legSize, pairCost } from './tree.js';
+import type { IndexTotals, TreeNode } from './tree.js';
+import type { SlicedIndices } from './types.js';
+
+/** Options of `reconfigure`. */
+export interface ReconfigureOptions {
+  /** Frontier size optimised exactly (default 8; cost grows as 3^k). */
+  subtreeSize?: number;
+  /** Indices treated as sliced (size 1) when costing. */
+  sliced?: SlicedIndices;
+  /** Extra weight on the output size of each contraction (favours smaller intermediates). */
+  sizeWeight?: number;
+}
+
+/** Exactly optimal tree over `frontier` nodes (their union must be a subtree's leaf set). */
+function optimalSubtree(
+  frontier: TreeNode[],
+  totals: IndexTotals,
+  sizes: readonly number[],
+  sliced: ReadonlySet<number>,
+  sizeWeight: number,
+): { node: TreeNode; cost: number } {
+  const k = frontier.length;
+  const full = (1 << k) - 1;
+  const legs: Array<Map<number, number> | undefined> = new Array(full + 1);
+  const best = new Float64Array(full + 1).fill(Infinity);
+  const split = new Int32Array(full + 1);
+  for (let j = 0; j < k; j++) {
+    legs[1 << j] = frontier[j].legs as Map<number, number>;
+    best[1 << j] = 0;
+  }
+  for (let s = 1; s <= full; s++) {
+    if ((s & (s - 1)) === 0) continue;
+    const low = s & -s;
+    legs[s] = totals.mergeLegs(legs[low]!, legs[s ^ low]!);
+  }
+  for (let s = 1; s <= full; s++) {
+    if ((s & (s - 1)) === 0) continue;
+    const low = s & -s;
+    const outSize = sizeWeight > 0 ? legSize(legs[s]!.keys(), sizes, sliced) : 0;
+    // Enumerate splits a|b with a holding the lowest bit, so each unordered split is seen once.
+    for (let a = (s - 1) & s; a > 0; a = (a - 1) & s) {
+      if (!(a & low)) continue;
+      const b = s ^ a;
+      const base = best[a] + best[b];
+      if (base >= best[s]) continue;
+      const c = base + pairCost(legs[a]!, legs[b]!, sizes, sliced) + sizeWeight * outSize;
+      if (c < best[s]) {
+        best[s] = c;
+        split[s] = a;
+      }
+    }
+  }
+  const build = (s: number): TreeNode => {
+    if ((s & (s - 1)) === 0) return frontier[31 - Math.clz32(s)];
+    const a = split[s];
+    return totals.join(build(a), build(s ^ a));
+  };
+  return { node: build(full), cost: best[full] };
+}
+
+/** Cost of the current contractions inside a frontier (what the DP must beat). */
+function currentCost(
+  node: TreeNode,
+  stop: Set<TreeNode>,
+  sizes: readonly number[],
+  sliced: ReadonlySet<number>,
+  sizeWeight: number,
+): number {
+  if (stop.has(node) || node.leaf !== undefined) return 0;
+  const own = pairCost(node.left!.legs, node.right!.legs, sizes, sliced) + (sizeWeight > 0 ? sizeWeight * legSize(node.legs.keys(), sizes, sliced) : 0);
+  return own + currentCost(node.left!, stop, sizes, sliced, sizeWeight) + currentCost(node.right!, stop, sizes, sliced, sizeWeight);
+}
+
+/**
+ * One bottom-up sweep of subtree reconfiguration. Returns a new tree never costlier than the
+ * input under the same sliced indices.
+ */
+export function reconfigure(tree: ContractionTree, options: ReconfigureOptions = {}): ContractionTree {
+  const k = Math.max(2, Math.min(12, options.subtreeSize ?? 8));
+  const sliced = new Set(options.sliced ?? []);
+  const sizeWeight = options.sizeWeight ?? 0;
+  const sizes = tree.problem.sizes;
+  const totals = tree.totals;
+  const memo = new Map<TreeNode, TreeNode>();
+  // Iterative post-order: children are rewritten before their parent is optimised.
+  const stack: Array<[TreeNode, boolean]> = [[tree.root, false]];
+  while (stack.length) {
+    const [node, expanded] = stack.pop()!;
+    if (node.leaf !== undefined) {
+      memo.set(node, node);
+      continue;
+    }
+    if (!expanded) {
+      stack.push([node, true], [node.right!, false], [node.left!, false]);
+      continue;
+    }
+    const cur = totals.join(memo.get(node.left!)!, memo.get(node.right!)!);
+    // Grow a frontier below `cur` by expanding the largest intermediate first.
+    const frontier: TreeNode[] = [cur.left!, cur.right!];
+    while (frontier.length < k) {
+      let pick = -1;
+      let pickSize = -1;
+      for (let j = 0; j < frontier.length; j++) {
+        const f = frontier[j];
+        if (f.leaf !== undefined) continue;
+        const s = legSize(f.legs.keys(), sizes, sliced);
+        if (s > pickSize) {
+          pickSize = s;
+          pick = j;
+        }
+      }
+      if (pick < 0) break;
+      const f = frontier[pick];
+      frontier.splice(pick, 1, f.left!, f.right!);
+    }
+    let result = cur;
+    if (frontier.length > 2) {
+      const before = currentCost(cur, new Set(frontier), sizes, sliced, sizeWeight);
+      const opt = optimalSubtree(frontier, totals, sizes, sliced, sizeWeight);
+      if (opt.cost < before * (1 - 1e-12)) result = opt.node;
+    }
+    memo.set(node, result);
+  }
+  return new ContractionTree(tree.problem, memo.get(tree.root)!, totals);
+}

@@ -1,0 +1,87 @@
+/**
+ * Index slicing: fix indices (summing independent sub-contractions) until the largest
+ * intermediate fits a target, choosing greedily by lowest overhead, interleaved with subtree
+ * reconfiguration of the sliced tree.
+ */
+import { reconfigure } from './reconfigure.js';
+import { ContractionTree, legSize } from './tree.js';
+import type { ContractionCost } from './types.js';
+
+/** Default width target: 2^27 complex elements (1 GiB in complex64). */
+export const DEFAULT_MAX_WIDTH = 27;
+
+/** Options of `sliceTree`. */
+export interface SliceOptions {
+  /** Target log2 of the largest intermediate (elements); default 27. */
+  maxWidth?: number;
+  /** Alternative target in bytes per intermediate (with `bytesPerElement`, default 8 = complex64). */
+  maxBytes?: number;
+  bytesPerElement?: number;
+  /** Reconfigure the tree after every this many slices (0 = never; default 1). */
+  reconfigureEvery?: number;
+  /** Subtree size of the reconfiguration passes (default 6). */
+  subtreeSize?: number;
+}
+
+/** Result of slicing. */
+export interface SliceResult {
+  tree: ContractionTree;
+  sliced: number[];
+  cost: ContractionCost;
+}
+
+/** Width target (log2 elements) implied by the options. */
+export function targetWidth(options: SliceOptions = {}): number {
+  if (options.maxBytes !== undefined) return Math.log2(options.maxBytes / (options.bytesPerElement ?? 8));
+  return options.maxWidth ?? DEFAULT_MAX_WIDTH;
+}
+
+/**
+ * Slices `tree` until its width is at most the target. Each step tries every non-output index
+ * on an over-target intermediate and keeps the one giving the lowest total multiply-adds.
+ */
+export function sliceTree(tree: ContractionTree, options: SliceOptions = {}): SliceResult {
+  const target = targetWidth(options);
+  const every = options.reconfigureEvery ?? 1;
+  const sub = options.subtreeSize ?? 6;
+  const sizes = tree.problem.sizes;
+  const output = new Set(tree.problem.output);
+  const sliced: number[] = [];
+  let cur = tree;
+  let cost = cur.cost(sliced);
+  const limit = 2 ** target;
+  while (cost.width > target + 1e-9) {
+    const sl = new Set(sliced);
+    const candidates = new Set<number>();
+    for (const node of cur.internalNodes()) {
+      if (legSize(node.legs.keys(), sizes, sl) <= limit) continue;
+      for (const i of node.legs.keys()) if (!output.has(i) && !sl.has(i) && sizes[i] > 1) candidates.add(i);
+    }
+    if (candidates.size === 0) break; // only output indices are too wide: slicing cannot help
+    let bestIdx = -1;
+    let bestCost: ContractionCost | undefined;
+    for (const i of candidates) {
+      const c = cur.cost([...sliced, i]);
+      if (!bestCost || c.multiplyAdds < bestCost.multiplyAdds || (c.multiplyAdds === bestCost.multiplyAdds && c.width < bestCost.width)) {
+        bestCost = c;
+        bestIdx = i;
+      }
+    }
+    sliced.push(bestIdx);
+    if (every > 0 && sliced.length % every === 0) cur = reconfigure(cur, { sliced, subtreeSize: sub });
+    cost = cur.cost(sliced);
+  }
+  // Reconfiguration can make an earlier slice useless: drop slices that are no longer needed.
+  for (let j = sliced.length - 1; j >= 0; j--) {
+    const trial = sliced.filter((_, t) => t !== j);
+    const c = cur.cost(trial);
+    if (c.width <= target + 1e-9) {
+      sliced.splice(j, 1);
+      cost = c;
+    }
+  }
+  // Report overhead against the unsliced cost of the *input* tree's best version seen.
+  const unsliced = Math.min(tree.cost().multiplyAdds, cur.cost().multiplyAdds);
+  cost = { ...cost, overhead: cost.multiplyAdds / unsliced };
+  return { tree: cur, sliced, cost };
+}

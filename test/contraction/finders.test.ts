@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FINDERS, hyperOptimize } from '../../src/contraction/finders/index.js';
+import { reconfigure } from '../../src/contraction/reconfigure.js';
+import { sliceTree } from '../../src/contraction/slicing.js';
+import { greedyPath } from '../../src/contraction/greedy.js';
+import { ContractionTree } from '../../src/contraction/tree.js';
+import { executePath, einsumDirect, randomProblem, randomTensors } from './naive-einsum.js';
+
+function close(a: Float64Array, b: Float64Array): void {
+  assert.equal(a.length, b.length);
+  for (let k = 0; k < a.length; k++) assert.ok(Math.abs(a[k] - b[k]) <= 1e-9 * (1 + Math.abs(b[k])), `entry ${k}: ${a[k]} vs ${b[k]}`);
+}
+
+function assertValid(tree: ContractionTree, n: number): void {
+  assert.deepEqual([...tree.leaves()].sort((a, b) => a - b), Array.from({ length: n }, (_, k) => k));
+  assert.equal(tree.toPath().length, n - 1);
+}
+
+test('every finder returns a valid tree with the right result', () => {
+  for (let seed = 1; seed <= 8; seed++) {
+    const p = randomProblem(seed * 31, 7, 10);
+    const tensors = randomTensors(p, seed);
+    const ref = einsumDirect(p, tensors);
+    for (const [name, finder] of Object.entries(FINDERS)) {
+      const tree = finder.find(p, { seed, params: { timeSeconds: 0.05, subtreeSize: 5, temperature: 0.5 } });
+      assertValid(tree, p.inputs.length);
+      close(executePath(p, tensors, tree.toPath()).result, ref);
+      assert.ok(name.length > 0);
+    }
+  }
+});
+
+test('subtree reconfiguration never increases cost and keeps the result', () => {
+  for (let seed = 1; seed <= 10; seed++) {
+    const p = randomProblem(seed * 17, 9, 12);
+    const tensors = randomTensors(p, seed);
+    const tree = ContractionTree.fromPath(p, greedyPath(p, { seed, temperature: 1 }));
+    const re = reconfigure(tree, { subtreeSize: 8 });
+    assertValid(re, p.inputs.length);
+    assert.ok(re.cost().multiplyAdds <= tree.cost().multiplyAdds);
+    close(executePath(p, tensors, re.toPath()).result, einsumDirect(p, tensors));
+  }
+});
+
+test('hyper-optimizer is no worse than greedy', () => {
+  const p = randomProblem(77, 10, 14);
+  const g = ContractionTree.fromPath(p, greedyPath(p)).cost();
+  const h = hyperOptimize(p, { timeSeconds: 0.2, seed: 3 });
+  assertValid(h.tree, p.inputs.length);
+  assert.ok(h.tree.cost().multiplyAdds <= g.multiplyAdds);
+  assert.ok(h.trials >= 1);
+});
+
+test('slicing never changes the result: sum over slices equals the unsliced contraction', () => {
+  for (let seed = 1; seed <= 8; seed++) {
+    const p = randomProblem(seed * 101, 7, 10);
+    const tensors = randomTensors(p, seed);
+    const tree = ContractionTree.fromPath(p, greedyPath(p));
+    const w = tree.cost().width;
+    const { tree: st, sliced, cost } = sliceTree(tree, { maxWidth: Math.max(0, w - 2) });
+    assertValid(st, p.inputs.length);
+    assert.ok(cost.width <= Math.max(0, w - 2) || sliced.length > 0);
+    const out = new Set(p.output);
+    for (const s of sliced) assert.ok(!out.has(s));
+    const path = st.toPath();
+    const total = new Float64Array(einsumDirect(p, tensors).length);
+    // Slice numbering: mixed radix, sliced[0] most significant.
+    for (let k = 0; k < cost.slices; k++) {
+      const fixed = new Map<number, number>();
+      let r = k;
+      for (let j = sliced.length - 1; j >= 0; j--) {
+        fixed.set(sliced[j], r % p.sizes[sliced[j]]);
+        r = Math.floor(r / p.sizes[sliced[j]]);
+      }
+      const part = executePath(p, tensors, path, fixed);
+      for (let e = 0; e < total.length; e++) total[e] += part.result[e];
+    }
+    close(total, einsumDirect(p, tensors));
+  }
+});
