@@ -6,7 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { SliceJobInfo, SliceJobSpec, SliceRunOptions, SliceRunResult } from './types.js';
-import { defaultBatchSize, makeBatches, ProgressTracker, sumPartials } from './types.js';
+import { defaultBatchSize, hashText, makeBatches, ProgressTracker, sumPartials } from './types.js';
 
 /** Message to a pool thread. */
 export type PoolRequest =
@@ -110,6 +110,11 @@ export class SliceThreadPool {
   }
 }
 
+/** Cache key of a spec in pool threads: equal specs share one prepared job on a reused pool. */
+export function jobKeyOf(spec: SliceJobSpec): string {
+  return `job-${hashText(JSON.stringify(spec))}`;
+}
+
 /** Options of {@link runSlicesThreads}. */
 export interface ThreadRunOptions extends SliceRunOptions {
   /** Worker threads; default all cores. */
@@ -126,8 +131,11 @@ export async function runSlicesThreads(spec: SliceJobSpec, options: ThreadRunOpt
   const t0 = Date.now();
   const pool = options.pool ?? new SliceThreadPool(options.threads ?? defaultThreads());
   try {
-    const key = `local-${Math.random().toString(36).slice(2)}`;
-    const info = await pool.info(key, spec);
+    const key = jobKeyOf(spec);
+    // Prepare the job on every thread at once, so per-thread start-up (network rebuild, JIT
+    // warm-up) overlaps instead of delaying the first batch of each thread in turn.
+    const infos = await Promise.all(Array.from({ length: pool.threads }, () => pool.info(key, spec)));
+    const info = infos[0];
     const batchSize = options.batchSize ?? defaultBatchSize(info.totalSlices);
     const batches = makeBatches(info.totalSlices, batchSize);
     const tracker = new ProgressTracker(info.totalSlices, info.flopsPerSlice);
