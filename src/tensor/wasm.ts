@@ -22,6 +22,7 @@ const MAX_PAGES = 32768; // 2 GiB
 const PACK_BYTES = 64 * 128 * 64;
 
 let state: { memory: WebAssembly.Memory; exports: TensorExports } | null | undefined;
+let compiled: WebAssembly.Module | undefined;
 
 function decodeBase64(b64: string): Uint8Array {
   const bin = atob(b64);
@@ -35,6 +36,7 @@ function instance(): { memory: WebAssembly.Memory; exports: TensorExports } | nu
   try {
     const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
     const module = new WebAssembly.Module(decodeBase64(wasmBase64) as Uint8Array<ArrayBuffer>);
+    compiled = module;
     const inst = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
     state = { memory, exports: inst.exports as unknown as TensorExports };
   } catch {
@@ -62,6 +64,32 @@ function view(a: ComplexArray, byteOffset: number, length: number): ComplexArray
   return a instanceof Float32Array ? new Float32Array(buf, byteOffset, length) : new Float64Array(buf, byteOffset, length);
 }
 
+/**
+ * Optional row-splitting helper installed by `threads.node.ts` (other threads sharing this
+ * memory compute some rows of C). Receives byte offsets; returns the rows it left to the caller.
+ */
+export interface GemmSplitter {
+  /** Hands rows below the returned count to helper threads (packing scratch after `offPack + packBytes`). */
+  start(m: number, n: number, k: number, offA: number, offB: number, offC: number, offPack: number): number;
+  /** Blocks until the helpers are done. */
+  wait(): void;
+}
+let splitter: GemmSplitter | undefined;
+
+/** The module, its shared memory and the layout constants, for helper threads. */
+export function tensorWasmShared(): { memory: WebAssembly.Memory; module: WebAssembly.Module; packBytes: number; base: number } | null {
+  const s = instance();
+  return s && compiled ? { memory: s.memory, module: compiled, packBytes: PACK_BYTES, base: BASE } : null;
+}
+
+/** Installs (or removes) the multi-threaded row splitter used for large single-batch GEMMs. */
+export function setGemmSplitter(f: GemmSplitter | undefined): void {
+  splitter = f;
+}
+
+/** Extra scratch for helper threads' packing buffers (up to 15 helpers). */
+const HELPER_PACK = 15 * PACK_BYTES;
+
 const gemmWasm: GemmKernel = (batch, m, n, k, a, b, c) => {
   const eb = a instanceof Float32Array ? 4 : 8;
   const la = 2 * batch * m * k;
@@ -71,11 +99,16 @@ const gemmWasm: GemmKernel = (batch, m, n, k, a, b, c) => {
   const offB = offA + align(la * eb);
   const offC = offB + align(lb * eb);
   const offPack = offC + align(lc * eb);
-  if (!reserve(offPack - BASE + PACK_BYTES)) return gemmJs(batch, m, n, k, a, b, c);
+  if (!reserve(offPack - BASE + PACK_BYTES + HELPER_PACK)) return gemmJs(batch, m, n, k, a, b, c);
   view(a, offA, la).set(a.subarray(0, la));
   view(b, offB, lb).set(b.subarray(0, lb));
   const ex = instance()!.exports;
-  if (eb === 4) ex.gemm_c64(batch, m, n, k, offA, offB, offC, offPack);
+  if (eb === 4 && batch === 1 && splitter && m >= 64 && m * n * k >= 1 << 21) {
+    // Helper threads take the lower rows; this thread does the first `rows`, then waits.
+    const rows = splitter.start(m, n, k, offA, offB, offC, offPack);
+    ex.gemm_c64(1, rows, n, k, offA, offB, offC, offPack);
+    splitter.wait();
+  } else if (eb === 4) ex.gemm_c64(batch, m, n, k, offA, offB, offC, offPack);
   else ex.gemm_c128(batch, m, n, k, offA, offB, offC);
   c.set(view(c, offC, lc));
 };

@@ -1,0 +1,101 @@
+/**
+ * Multi-threaded complex64 GEMM for Node: helper worker threads instantiate the same
+ * WebAssembly module on the same shared memory and each computes a block of C's rows while the
+ * calling thread does the first block (Atomics.wait/notify hand-off, no copies). Opt-in:
+ * `await enableTensorThreads(2)`; `disableTensorThreads()` stops the helpers.
+ */
+import { Worker } from 'node:worker_threads';
+import { setGemmSplitter, tensorWasmShared } from './wasm.js';
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { memory, module, ctrl } = workerData;
+const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm abort'); } } }).exports;
+const I = new Int32Array(memory.buffer, ctrl, 16);
+Atomics.store(I, 1, 1);
+Atomics.notify(I, 1);
+for (;;) {
+  Atomics.wait(I, 0, 0);
+  if (Atomics.load(I, 0) === 2) break;
+  if (I[2] > 0) ex.gemm_c64(1, I[2], I[3], I[4], I[5], I[6], I[7], I[8]);
+  Atomics.store(I, 0, 0);
+  Atomics.store(I, 1, 1);
+  Atomics.notify(I, 1);
+}
+`;
+
+// Control blocks (16 i32 each) live in the module's reserved first page, well past its statics.
+const CTRL_BASE = 32768;
+
+let workers: Worker[] = [];
+
+/** Starts `threads - 1` helper threads for large complex64 GEMMs on the 'wasm-simd' backend. */
+export async function enableTensorThreads(threads: number): Promise<boolean> {
+  disableTensorThreads();
+  const shared = tensorWasmShared();
+  if (!shared || threads < 2) return false;
+  const helpers = Math.min(15, threads - 1);
+  const ctrls: Int32Array[] = [];
+  const ready: Promise<void>[] = [];
+  for (let w = 0; w < helpers; w++) {
+    const ctrl = CTRL_BASE + 64 * w;
+    const I = new Int32Array(shared.memory.buffer, ctrl, 16);
+    I.fill(0);
+    ctrls.push(I);
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory: shared.memory, module: shared.module, ctrl } });
+    worker.unref();
+    workers.push(worker);
+    ready.push(
+      new Promise<void>((resolve, reject) => {
+        worker.once('error', reject);
+        const poll = (): void => {
+          if (Atomics.load(I, 1) === 1) resolve();
+          else setTimeout(poll, 1);
+        };
+        poll();
+      }),
+    );
+  }
+  await Promise.all(ready);
+  setGemmSplitter({
+    start(m, n, k, offA, offB, offC, offPack) {
+      const parts = helpers + 1;
+      const chunk = Math.ceil(m / parts / 4) * 4;
+      for (let w = 0; w < helpers; w++) {
+        const I = ctrls[w];
+        const r0 = Math.min(m, chunk * (w + 1));
+        const r1 = Math.min(m, chunk * (w + 2));
+        I[2] = r1 - r0;
+        I[3] = n;
+        I[4] = k;
+        I[5] = offA + r0 * k * 8;
+        I[6] = offB;
+        I[7] = offC + r0 * n * 8;
+        I[8] = offPack + shared.packBytes * (w + 1);
+        Atomics.store(I, 1, 0);
+        Atomics.store(I, 0, 1);
+        Atomics.notify(I, 0);
+      }
+      return Math.min(m, chunk);
+    },
+    wait() {
+      for (const I of ctrls) Atomics.wait(I, 1, 0);
+    },
+  });
+  return true;
+}
+
+/** Stops the helper threads; GEMMs run on the calling thread again. */
+export function disableTensorThreads(): void {
+  setGemmSplitter(undefined);
+  const shared = tensorWasmShared();
+  workers.forEach((w, i) => {
+    if (shared) {
+      const I = new Int32Array(shared.memory.buffer, CTRL_BASE + 64 * i, 16);
+      Atomics.store(I, 0, 2);
+      Atomics.notify(I, 0);
+    }
+    void w.terminate();
+  });
+  workers = [];
+}
