@@ -1,0 +1,67 @@
+/**
+ * `npm run bench:paths [-- --budget SECONDS]`: contraction-order quality on supremacy circuits.
+ * For each circuit (single amplitude of all zeros, simplified network): plain greedy vs the
+ * hyper-optimizer, log10 multiply-adds, log2 width and the slicing overhead at width ≤ 2^27.
+ * Prints a table and one JSON line per row.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+import { parseQsim } from '../src/formats/qsim.js';
+import { amplitudeNetwork } from '../src/network/api.js';
+import { toProblem } from '../src/network/types.js';
+import { bristleconeLayout, czCircuit, gridLayout, sycamoreCircuit } from '../src/circuits/random.js';
+import { greedyPath } from '../src/contraction/greedy.js';
+import { ContractionTree } from '../src/contraction/tree.js';
+import { hyperOptimize } from '../src/contraction/finders/index.js';
+import { sliceTree } from '../src/contraction/slicing.js';
+import type { Circuit } from '../src/circuit/circuit.js';
+
+const argv = process.argv.slice(2);
+const bi = argv.indexOf('--budget');
+const budget = bi >= 0 ? Number(argv[bi + 1]) : 60;
+const only = argv.indexOf('--only') >= 0 ? argv[argv.indexOf('--only') + 1] : undefined;
+// Repo root: walk up from this file to the first folder holding package.json (dist/ or .build/).
+let root = dirname(fileURLToPath(import.meta.url));
+while (!existsSync(resolve(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
+const sharedDir = resolve(root, '..', 'shared', 'circuits');
+
+function sycamore(m: number): { circuit: Circuit; source: string } {
+  const f = resolve(sharedDir, `sycamore_n53_m${m}.qsim`);
+  if (existsSync(f)) return { circuit: parseQsim(readFileSync(f, 'utf8'), f), source: 'shared file' };
+  return { circuit: sycamoreCircuit(m, { seed: 1 }), source: 'generator' };
+}
+
+const rows: Array<{ name: string; make: () => { circuit: Circuit; source: string } }> = [
+  ...[10, 12, 14, 16, 20].map((m) => ({ name: `sycamore53-m${m}`, make: () => sycamore(m) })),
+  { name: 'bristlecone70-1+24+1', make: () => ({ circuit: czCircuit(bristleconeLayout(70), 24, 1), source: 'generator' }) },
+  { name: 'bristlecone70-1+32+1', make: () => ({ circuit: czCircuit(bristleconeLayout(70), 32, 1), source: 'generator' }) },
+  { name: 'grid10x10-1+40+1', make: () => ({ circuit: czCircuit(gridLayout(10, 10), 40, 1), source: 'generator' }) },
+];
+
+const fmt = (x: number, d = 2): string => x.toFixed(d).padStart(8);
+console.log(`paths bench: hyper-optimizer budget ${budget}s per circuit (1 thread), slicing target width 27`);
+console.log('circuit                  source       tensors | greedy log10madd  width  slice-ovh | hyper log10madd  width  slices  overhead  trials  secs');
+for (const row of rows) {
+  if (only && !row.name.includes(only)) continue;
+  const { circuit, source } = row.make();
+  const net = amplitudeNetwork(circuit, '0'.repeat(circuit.numQubits));
+  const problem = toProblem(net);
+  const g = ContractionTree.fromPath(problem, greedyPath(problem));
+  const gc = g.cost();
+  const gs = sliceTree(g, { maxWidth: 27, reconfigureEvery: 0 });
+  const t0 = Date.now();
+  const h = hyperOptimize(problem, { timeSeconds: budget, objective: 'combo', seed: 1 });
+  const hs = sliceTree(h.tree, { maxWidth: 27 });
+  const secs = (Date.now() - t0) / 1000;
+  const hc = h.tree.cost();
+  const rec = {
+    bench: 'paths', circuit: row.name, source, tensors: problem.inputs.length,
+    greedy: { log10MultiplyAdds: Math.log10(gc.multiplyAdds), width: gc.width, slicedLog10MultiplyAdds: Math.log10(gs.cost.multiplyAdds), slices: gs.cost.slices, overhead: gs.cost.overhead },
+    hyper: { log10MultiplyAdds: Math.log10(hc.multiplyAdds), width: hc.width, slicedLog10MultiplyAdds: Math.log10(hs.cost.multiplyAdds), slicedWidth: hs.cost.width, slices: hs.cost.slices, overhead: hs.cost.overhead, trials: h.trials, seconds: secs },
+  };
+  console.log(
+    `${row.name.padEnd(24)} ${source.padEnd(12)} ${String(problem.inputs.length).padStart(7)} | ${fmt(rec.greedy.log10MultiplyAdds)}        ${fmt(gc.width, 1)} ${fmt(gs.cost.overhead)} | ${fmt(rec.hyper.log10MultiplyAdds)}       ${fmt(hc.width, 1)} ${String(hs.cost.slices).padStart(7)} ${fmt(hs.cost.overhead)} ${String(h.trials).padStart(7)} ${fmt(secs, 1)}`,
+  );
+  console.log(JSON.stringify(rec));
+}
