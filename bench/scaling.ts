@@ -5,7 +5,7 @@
  * Prints a table and one JSON line per row: seconds, parallel efficiency
  * (T1 / (k · Tk)), and queue overhead per batch (Redis time minus thread time, per batch).
  *
- * Options: --rows R --cols C --layers L --sliced S (default 5×5, 14 layers, 5 sliced → 32 slices).
+ * Options: --rows R --cols C --layers L --sliced S (default 5×5, 16 layers, 5 sliced → 32 slices of ~0.1–0.2 s).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -27,7 +27,7 @@ function arg(name: string, def: number): number {
 }
 const rows = arg('rows', 5);
 const cols = arg('cols', 5);
-const layers = arg('layers', 14);
+const layers = arg('layers', 16);
 const slicedCount = arg('sliced', 5);
 
 /** A rows×cols grid circuit: H, then layers of CZ in 4 alternating patterns and T/RZ/√X singles. */
