@@ -7,5 +7,6 @@ import { runCommand } from './run.js';
 import { contractCommand } from './contract.js';
 import { workerCommand } from './worker.js';
 import { reduceCommand } from './reduce.js';
+import { planCommand } from './plan.js';
 
-export const commands: Command[] = [runCommand, contractCommand, workerCommand, reduceCommand];
+export const commands: Command[] = [runCommand, contractCommand, workerCommand, reduceCommand, planCommand];

@@ -1,0 +1,84 @@
+/**
+ * `taizhang plan FILE …`: finds a contraction order (hyper-optimizer) and index slicing for a
+ * circuit's amplitude network and writes a versioned plan JSON for `taizhang contract`/`run`.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from '../command.js';
+import { formatFlags, parseArgs, UsageError, type FlagTable } from '../args.js';
+import { readTextFile } from '../io.js';
+import { readCircuit } from '../../formats/index.js';
+import { amplitudeNetwork } from '../../network/api.js';
+import { toProblem } from '../../network/types.js';
+import { hyperOptimize } from '../../contraction/finders/index.js';
+import { sliceTree, DEFAULT_MAX_WIDTH } from '../../contraction/slicing.js';
+import { makePlan, serializePlan } from '../../contraction/plan.js';
+import type { Objective } from '../../contraction/cost.js';
+
+const FLAGS = {
+  amplitude: { type: 'string', valueName: 'BITS', description: 'output bitstring (qubit 0 leftmost); default all zeros' },
+  open: { type: 'string', valueName: 'PATTERN', description: 'output pattern of 0/1/x; x qubits stay open' },
+  time: { type: 'number', min: 0, valueName: 'SECONDS', description: 'search time budget (default 10)' },
+  threads: { type: 'integer', min: 1, valueName: 'N', description: 'search threads (the search currently runs on 1 thread)' },
+  'max-width': { type: 'number', min: 0, valueName: 'LOG2', description: `slice until the largest intermediate has ≤ 2^LOG2 elements (default ${DEFAULT_MAX_WIDTH})` },
+  objective: { type: 'string', choices: ['flops', 'width', 'limit', 'combo'], description: 'what the search minimises (default combo)' },
+  seed: { type: 'integer', min: 0, valueName: 'N', description: 'random seed (default 1)' },
+  output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write the plan JSON here' },
+  json: { type: 'boolean', description: 'print one JSON object with the costs' },
+} as const satisfies FlagTable;
+
+const USAGE = [
+  'Usage: taizhang plan FILE [--amplitude BITS | --open PATTERN] [--time SECONDS] [--max-width LOG2] [-o plan.json] [--json]',
+  '',
+  'Searches a contraction order for the circuit\'s (simplified) amplitude network, slices indices',
+  'until the width fits, and prints log10 FLOPs, log2 width, slices, overhead and search time.',
+  '',
+  'Options:',
+  formatFlags(FLAGS),
+  '',
+].join('\n');
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'find a sliced contraction plan for tensor-network simulation',
+  usage: USAGE,
+  async run(argv) {
+    const { flags, positionals } = parseArgs(argv, FLAGS);
+    if (positionals.length !== 1) throw new UsageError('plan needs exactly one circuit FILE');
+    if (flags.amplitude !== undefined && flags.open !== undefined) throw new UsageError('give --amplitude or --open, not both');
+    const file = positionals[0];
+    const circuit = readCircuit(readTextFile(file), { file });
+    const pattern = flags.open ?? flags.amplitude ?? '0'.repeat(circuit.numQubits);
+    if (flags.amplitude !== undefined && !/^[01]*$/.test(flags.amplitude)) throw new UsageError(`--amplitude '${flags.amplitude}' must contain only 0 and 1`);
+    if (pattern.length !== circuit.numQubits) throw new UsageError(`output pattern has ${pattern.length} characters but the circuit has ${circuit.numQubits} qubits`);
+    const net = amplitudeNetwork(circuit, pattern);
+    const problem = toProblem(net);
+    const maxWidth = flags['max-width'] ?? DEFAULT_MAX_WIDTH;
+    const objective = (flags.objective ?? 'combo') as Objective;
+    const seed = flags.seed ?? 1;
+    const t0 = Date.now();
+    const hyper = hyperOptimize(problem, { timeSeconds: flags.time ?? 10, objective, maxWidth, seed });
+    const sliced = sliceTree(hyper.tree, { maxWidth });
+    const seconds = (Date.now() - t0) / 1000;
+    const plan = makePlan(problem, sliced.tree, sliced.sliced, {
+      finder: hyper.best.finder, trials: hyper.trials, seconds, seed, objective, maxWidth, pattern,
+    }, sliced.cost);
+    if (flags.output) writeFileSync(flags.output, serializePlan(plan) + '\n');
+    const c = plan.cost;
+    if (flags.json) {
+      console.log(JSON.stringify({
+        log10Flops: Math.log10(c.flops), log10MultiplyAdds: Math.log10(c.multiplyAdds), width: c.width,
+        slices: c.slices, overhead: c.overhead, seconds, trials: hyper.trials, tensors: problem.inputs.length,
+        fingerprint: plan.fingerprint, ...(flags.output ? { plan: flags.output } : {}),
+      }));
+    } else {
+      console.log(`tensors        ${problem.inputs.length}`);
+      console.log(`log10 FLOPs    ${Math.log10(c.flops).toFixed(3)}  (multiply-adds 10^${Math.log10(c.multiplyAdds).toFixed(3)})`);
+      console.log(`log2 width     ${c.width.toFixed(1)}`);
+      console.log(`slices         ${c.slices}`);
+      console.log(`overhead       ${c.overhead.toFixed(4)}`);
+      console.log(`search time    ${seconds.toFixed(2)} s (${hyper.trials} trials)`);
+      if (flags.output) console.log(`plan written to ${flags.output}`);
+    }
+    return 0;
+  },
+};
