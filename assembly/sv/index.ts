@@ -27,14 +27,16 @@ export function dense32(state: usize, mat: usize, lo: usize, dim: i32, lz: usize
     else b += 2;
     for (let c = 0; c < dim; c++) {
       const o = (<usize>(b + load<u32>(lo + (<usize>c << 2)))) << 3;
-      v128.store(tmp + (<usize>c << 4), v128.load(state + o));
+      const v = v128.load(state + o);
+      v128.store(tmp + (<usize>c << 5), v);
+      v128.store(tmp + (<usize>c << 5), v128.shuffle<f32>(v, v, 1, 0, 3, 2), 16);
     }
     for (let r = 0; r < dim; r++) {
       let acc = f32x4.splat(0);
       const row = mat + (<usize>(r * dim) << 5);
       for (let c = 0; c < dim; c++) {
-        const v = v128.load(tmp + (<usize>c << 4));
-        const sw = v128.shuffle<f32>(v, v, 1, 0, 3, 2);
+        const v = v128.load(tmp + (<usize>c << 5));
+        const sw = v128.load(tmp + (<usize>c << 5), 16);
         const m = row + (<usize>c << 5);
         acc = f32x4.add(acc, f32x4.add(f32x4.mul(v128.load(m), v), f32x4.mul(v128.load(m, 16), sw)));
       }
@@ -71,14 +73,16 @@ export function dense64(state: usize, mat: usize, lo: usize, dim: i32, lz: usize
     else b += 1;
     for (let c = 0; c < dim; c++) {
       const o = (<usize>(b + load<u32>(lo + (<usize>c << 2)))) << 4;
-      v128.store(tmp + (<usize>c << 4), v128.load(state + o));
+      const v = v128.load(state + o);
+      v128.store(tmp + (<usize>c << 5), v);
+      v128.store(tmp + (<usize>c << 5), v128.shuffle<f64>(v, v, 1, 0), 16);
     }
     for (let r = 0; r < dim; r++) {
       let acc = f64x2.splat(0);
       const row = mat + (<usize>(r * dim) << 5);
       for (let c = 0; c < dim; c++) {
-        const v = v128.load(tmp + (<usize>c << 4));
-        const sw = v128.shuffle<f64>(v, v, 1, 0);
+        const v = v128.load(tmp + (<usize>c << 5));
+        const sw = v128.load(tmp + (<usize>c << 5), 16);
         const m = row + (<usize>c << 5);
         acc = f64x2.add(acc, f64x2.add(f64x2.mul(v128.load(m), v), f64x2.mul(v128.load(m, 16), sw)));
       }
@@ -114,14 +118,16 @@ export function dense32s(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
     const b = insertZeros(t, lz, nz) | lmask;
     for (let c = 0; c < dim; c++) {
       const o = (<usize>(b + load<u32>(lo + (<usize>c << 2)))) << 3;
-      v128.store(tmp + (<usize>c << 4), v128.load64_zero(state + o));
+      const v = v128.load64_zero(state + o);
+      v128.store(tmp + (<usize>c << 5), v);
+      v128.store(tmp + (<usize>c << 5), v128.shuffle<f32>(v, v, 1, 0, 3, 2), 16);
     }
     for (let r = 0; r < dim; r++) {
       let acc = f32x4.splat(0);
       const row = mat + (<usize>(r * dim) << 5);
       for (let c = 0; c < dim; c++) {
-        const v = v128.load(tmp + (<usize>c << 4));
-        const sw = v128.shuffle<f32>(v, v, 1, 0, 3, 2);
+        const v = v128.load(tmp + (<usize>c << 5));
+        const sw = v128.load(tmp + (<usize>c << 5), 16);
         const m = row + (<usize>c << 5);
         acc = f32x4.add(acc, f32x4.add(f32x4.mul(v128.load(m), v), f32x4.mul(v128.load(m, 16), sw)));
       }

@@ -104,7 +104,7 @@ function writeScratch(cm: ChunkMem, op: KernelOp, slot: number, single: boolean,
   const dim = 1 << k;
   const buf = cm.memory.buffer;
   const entries = op.kind === 'diag' ? dim : dim * dim;
-  // Layout: [0, 32 KiB) matrix, then tmp (512 B), lo (128 B), lz.
+  // Layout: [0, 32 KiB) matrix, then tmp (1 KiB: each column and its re/im swap), lo (128 B), lz.
   if (single) {
     const f = new Float32Array(buf, base, entries * 8);
     for (let e = 0; e < entries; e++) {
@@ -118,8 +118,8 @@ function writeScratch(cm: ChunkMem, op: KernelOp, slot: number, single: boolean,
       f.set([re, re, -im, im], 4 * e);
     }
   }
-  new Int32Array(buf, base + 33280, lo.length).set(lo);
-  new Int32Array(buf, base + 33536, lZero.length).set(lZero);
+  new Int32Array(buf, base + 34816, lo.length).set(lo);
+  new Int32Array(buf, base + 35072, lZero.length).set(lZero);
   cm.slotOp[slot] = op;
   return base;
 }
@@ -157,8 +157,8 @@ export const applyWasm: ApplyKernel = (state, op, part, parts) => {
     const base = writeScratch(cm, op, slot, single, pl.lo, pl.lZero);
     const b0 = t - gi * nLw, b1 = lend - gi * nLw;
     const ex = cm.exports;
-    if (op.kind === 'diag') (single ? (pairs ? ex.diag32 : ex.diag32s) : ex.diag64)(STATE_OFFSET, base, base + 33280, dim, base + 33536, pl.lZero.length, pl.lMask, b0, b1);
-    else (single ? (pairs ? ex.dense32 : ex.dense32s) : ex.dense64)(STATE_OFFSET, base, base + 33280, dim, base + 33536, pl.lZero.length, pl.lMask, b0, b1, base + 32768);
+    if (op.kind === 'diag') (single ? (pairs ? ex.diag32 : ex.diag32s) : ex.diag64)(STATE_OFFSET, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1);
+    else (single ? (pairs ? ex.dense32 : ex.dense32s) : ex.dense64)(STATE_OFFSET, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768);
     t = lend;
   }
 };
