@@ -71,3 +71,20 @@ test('contract usage errors are clear', () => {
   assert.equal(w.status, 1);
   assert.match(w.stderr, /worker needs --redis URL/);
 });
+
+test('a plan from `taizhang plan` drives `taizhang contract`; the amplitude equals the state-vector engine', { timeout: 60000 }, () => {
+  const q = join(dir, 'p.qasm');
+  const p = join(dir, 'p-plan.json');
+  const b = '0110100101101001';
+  writeFileSync(q, testCircuitQasm(16, 14, 3));
+  const plan = tz('plan', q, '--amplitude', b, '--max-width', '6', '--time', '1', '-o', p);
+  assert.equal(plan.status, 0, plan.stderr);
+  const c = tz('contract', q, '--plan', p, '--amplitude', b, '--threads', '2', '--json');
+  assert.equal(c.status, 0, c.stderr);
+  const C = JSON.parse(c.stdout) as { amplitudes: Record<string, [number, number]>; slices: number };
+  assert.ok(C.slices > 1, `plan is sliced (${C.slices} slices)`);
+  const sv = tz('run', q, '--amplitudes', b, '--method', 'statevector', '--json');
+  assert.equal(sv.status, 0, sv.stderr);
+  const S = JSON.parse(sv.stdout) as { amplitudes: Record<string, [number, number]> };
+  assert.ok(Math.abs(C.amplitudes[b][0] - S.amplitudes[b][0]) < 1e-10 && Math.abs(C.amplitudes[b][1] - S.amplitudes[b][1]) < 1e-10);
+});
