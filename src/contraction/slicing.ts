@@ -4,7 +4,7 @@
  * reconfiguration of the sliced tree.
  */
 import { reconfigure } from './reconfigure.js';
-import { ContractionTree, legSize } from './tree.js';
+import { ContractionTree, legSize, pairCost } from './tree.js';
 import type { ContractionCost } from './types.js';
 
 /** Default width target: 2^27 complex elements (1 GiB in complex64). */
@@ -58,12 +58,24 @@ export function sliceTree(tree: ContractionTree, options: SliceOptions = {}): Sl
       for (const i of node.legs.keys()) if (!output.has(i) && !sl.has(i) && sizes[i] > 1) candidates.add(i);
     }
     if (candidates.size === 0) break; // only output indices are too wide: slicing cannot help
+    // Adding index i (size d) multiplies the slice count by d and divides the per-slice cost of
+    // every contraction touching i by d: total(i) = d·T − (d − 1)·S_i, with T the current total
+    // per-slice cost and S_i the per-slice cost of the contractions touching i. One pass.
+    let T = 0;
+    const S = new Map<number, number>();
+    for (const node of cur.internalNodes()) {
+      const pc = pairCost(node.left!.legs, node.right!.legs, sizes, sl);
+      T += pc;
+      for (const i of node.left!.legs.keys()) if (candidates.has(i)) S.set(i, (S.get(i) ?? 0) + pc);
+      for (const i of node.right!.legs.keys()) if (candidates.has(i) && !node.left!.legs.has(i)) S.set(i, (S.get(i) ?? 0) + pc);
+    }
     let bestIdx = -1;
-    let bestCost: ContractionCost | undefined;
+    let bestTotal = Infinity;
     for (const i of candidates) {
-      const c = cur.cost([...sliced, i]);
-      if (!bestCost || c.multiplyAdds < bestCost.multiplyAdds || (c.multiplyAdds === bestCost.multiplyAdds && c.width < bestCost.width)) {
-        bestCost = c;
+      const d = sizes[i];
+      const total = d * T - (d - 1) * (S.get(i) ?? 0);
+      if (total < bestTotal) {
+        bestTotal = total;
         bestIdx = i;
       }
     }
