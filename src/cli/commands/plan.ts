@@ -9,7 +9,7 @@ import { readTextFile } from '../io.js';
 import { readCircuit } from '../../formats/index.js';
 import { amplitudeNetwork } from '../../network/api.js';
 import { toProblem } from '../../network/types.js';
-import { hyperOptimize } from '../../contraction/finders/index.js';
+import { hyperOptimizeThreads } from '../../contraction/hyper.node.js';
 import { sliceTree, DEFAULT_MAX_WIDTH } from '../../contraction/slicing.js';
 import { makePlan, serializePlan } from '../../contraction/plan.js';
 import type { Objective } from '../../contraction/cost.js';
@@ -18,9 +18,9 @@ const FLAGS = {
   amplitude: { type: 'string', valueName: 'BITS', description: 'output bitstring (qubit 0 leftmost); default all zeros' },
   open: { type: 'string', valueName: 'PATTERN', description: 'output pattern of 0/1/x; x qubits stay open' },
   time: { type: 'number', min: 0, valueName: 'SECONDS', description: 'search time budget (default 10)' },
-  threads: { type: 'integer', min: 1, valueName: 'N', description: 'search threads (the search currently runs on 1 thread)' },
+  threads: { type: 'integer', min: 1, valueName: 'N', description: 'search threads: independent hyper-optimizer runs on worker threads, best kept (default 1)' },
   'max-width': { type: 'number', min: 0, valueName: 'LOG2', description: `slice until the largest intermediate has ≤ 2^LOG2 elements (default ${DEFAULT_MAX_WIDTH})` },
-  objective: { type: 'string', choices: ['flops', 'width', 'limit', 'combo'], description: 'what the search minimises (default combo)' },
+  objective: { type: 'string', choices: ['flops', 'width', 'limit', 'combo'], description: 'what the search minimises (default limit: FLOPs with a penalty above --max-width)' },
   seed: { type: 'integer', min: 0, valueName: 'N', description: 'random seed (default 1)' },
   output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write the plan JSON here' },
   json: { type: 'boolean', description: 'print one JSON object with the costs' },
@@ -53,10 +53,10 @@ export const planCommand: Command = {
     const net = amplitudeNetwork(circuit, pattern);
     const problem = toProblem(net);
     const maxWidth = flags['max-width'] ?? DEFAULT_MAX_WIDTH;
-    const objective = (flags.objective ?? 'combo') as Objective;
+    const objective = (flags.objective ?? 'limit') as Objective;
     const seed = flags.seed ?? 1;
     const t0 = Date.now();
-    const hyper = hyperOptimize(problem, { timeSeconds: flags.time ?? 10, objective, maxWidth, seed });
+    const hyper = await hyperOptimizeThreads(problem, { timeSeconds: flags.time ?? 10, objective, maxWidth, seed, threads: flags.threads ?? 1 });
     const sliced = sliceTree(hyper.tree, { maxWidth });
     const seconds = (Date.now() - t0) / 1000;
     const plan = makePlan(problem, sliced.tree, sliced.sliced, {

@@ -1,0 +1,61 @@
+/**
+ * Node-only: the hyper-optimizer across worker threads. Each worker runs `hyperOptimize` with its
+ * own seed for the same budget; the best tree by objective wins (ties: lowest worker number, so
+ * the result depends only on the seeds, not on timing order).
+ */
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { hyperOptimize } from './finders/index.js';
+import type { HyperOptions, HyperResult } from './finders/index.js';
+import { ContractionTree } from './tree.js';
+import type { ContractionProblem, SsaPath } from './types.js';
+
+interface WorkerInput {
+  problem: ContractionProblem;
+  options: HyperOptions;
+}
+
+interface WorkerOutput {
+  path: SsaPath;
+  score: number;
+  trials: number;
+  best: HyperResult['best'];
+}
+
+if (!isMainThread && parentPort && (workerData as { taizhangHyper?: boolean } | null)?.taizhangHyper) {
+  const { problem, options } = (workerData as { input: WorkerInput }).input;
+  const r = hyperOptimize(problem, options);
+  const out: WorkerOutput = { path: r.tree.toPath(), score: r.score, trials: r.trials, best: r.best };
+  parentPort.postMessage(out);
+}
+
+/** `hyperOptimize` on `threads` worker threads (1 = in this thread). */
+export async function hyperOptimizeThreads(problem: ContractionProblem, options: HyperOptions & { threads?: number } = {}): Promise<HyperResult> {
+  const threads = Math.max(1, options.threads ?? 1);
+  const { threads: _t, ...opts } = options;
+  void _t;
+  if (threads === 1) return hyperOptimize(problem, opts);
+  const t0 = Date.now();
+  const plain: ContractionProblem = { inputs: problem.inputs.map((t) => [...t]), output: [...problem.output], sizes: [...problem.sizes] };
+  const runs = Array.from({ length: threads }, (_, w) =>
+    new Promise<WorkerOutput>((resolveRun, reject) => {
+      const input: WorkerInput = { problem: plain, options: { ...opts, seed: (opts.seed ?? 1) * 1000 + w } };
+      const worker = new Worker(new URL(import.meta.url), { workerData: { taizhangHyper: true, input } });
+      worker.once('message', (m: WorkerOutput) => {
+        resolveRun(m);
+        void worker.terminate();
+      });
+      worker.once('error', reject);
+    }),
+  );
+  const results = await Promise.all(runs);
+  let best = 0;
+  for (let w = 1; w < results.length; w++) if (results[w].score < results[best].score) best = w;
+  const r = results[best];
+  return {
+    tree: ContractionTree.fromPath(problem, r.path),
+    score: r.score,
+    trials: results.reduce((s, x) => s + x.trials, 0),
+    seconds: (Date.now() - t0) / 1000,
+    best: r.best,
+  };
+}
