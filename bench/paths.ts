@@ -1,7 +1,7 @@
 /**
  * `npm run bench:paths [-- --budget SECONDS]`: contraction-order quality on supremacy circuits.
  * For each circuit (single amplitude of all zeros, simplified network): plain greedy vs the
- * hyper-optimizer, log10 multiply-adds, log2 width and the slicing overhead at width ≤ 2^27.
+ * hyper-optimizer (`--threads N`, default 2), log10 multiply-adds, log2 width and the slicing overhead at width ≤ 2^27.
  * Prints a table and one JSON line per row.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,13 +13,15 @@ import { toProblem } from '../src/network/types.js';
 import { bristleconeLayout, czCircuit, gridLayout, sycamoreCircuit } from '../src/circuits/random.js';
 import { greedyPath } from '../src/contraction/greedy.js';
 import { ContractionTree } from '../src/contraction/tree.js';
-import { hyperOptimize } from '../src/contraction/finders/index.js';
+import { hyperOptimizeThreads } from '../src/contraction/hyper.node.js';
 import { sliceTree } from '../src/contraction/slicing.js';
 import type { Circuit } from '../src/circuit/circuit.js';
 
 const argv = process.argv.slice(2);
 const bi = argv.indexOf('--budget');
 const budget = bi >= 0 ? Number(argv[bi + 1]) : 60;
+const ti = argv.indexOf('--threads');
+const threads = ti >= 0 ? Number(argv[ti + 1]) : 2;
 const only = argv.indexOf('--only') >= 0 ? argv[argv.indexOf('--only') + 1] : undefined;
 // Repo root: walk up from this file to the first folder holding package.json (dist/ or .build/).
 let root = dirname(fileURLToPath(import.meta.url));
@@ -40,7 +42,7 @@ const rows: Array<{ name: string; make: () => { circuit: Circuit; source: string
 ];
 
 const fmt = (x: number, d = 2): string => x.toFixed(d).padStart(8);
-console.log(`paths bench: hyper-optimizer budget ${budget}s per circuit (1 thread), slicing target width 27`);
+console.log(`paths bench: hyper-optimizer budget ${budget}s per circuit on ${threads} threads (objective: FLOPs under width 27), slicing target width 27`);
 console.log('circuit                  source       tensors | greedy log10madd  width  slice-ovh | hyper log10madd  width  slices  overhead  trials  secs');
 for (const row of rows) {
   if (only && !row.name.includes(only)) continue;
@@ -51,7 +53,7 @@ for (const row of rows) {
   const gc = g.cost();
   const gs = sliceTree(g, { maxWidth: 27, reconfigureEvery: 0 });
   const t0 = Date.now();
-  const h = hyperOptimize(problem, { timeSeconds: budget, objective: 'combo', seed: 1 });
+  const h = await hyperOptimizeThreads(problem, { timeSeconds: budget, objective: 'limit', maxWidth: 27, seed: 1, threads });
   const hs = sliceTree(h.tree, { maxWidth: 27 });
   const secs = (Date.now() - t0) / 1000;
   const hc = h.tree.cost();
