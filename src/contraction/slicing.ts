@@ -94,6 +94,6 @@ export function sliceTree(tree: ContractionTree, options: SliceOptions = {}): Sl
   }
   // Report overhead against the unsliced cost of the *input* tree's best version seen.
   const unsliced = Math.min(tree.cost().multiplyAdds, cur.cost().multiplyAdds);
-  cost = { ...cost, overhead: cost.multiplyAdds / unsliced };
+  cost = { ...cost, overhead: unsliced > 0 ? cost.multiplyAdds / unsliced : 1 };
   return { tree: cur, sliced, cost };
 }
