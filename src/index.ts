@@ -33,6 +33,18 @@ export * from './network/api.js';
 export { tensorEngine, TENSOR_DENSE_MAX_QUBITS } from './network/engine.js';
 // --- contraction (issue 5) ---
 export * from './contraction/types.js';
+export { greedyPath, GREEDY_COST_FNS } from './contraction/greedy.js';
+export type { GreedyOptions, GreedyCostFn } from './contraction/greedy.js';
+export { ContractionTree, IndexTotals, treeCost } from './contraction/tree.js';
+export type { TreeNode } from './contraction/tree.js';
+export { pathCost, objectiveScore } from './contraction/cost.js';
+export type { Objective } from './contraction/cost.js';
+export { fingerprintProblem, makePlan, serializePlan, parsePlan, checkPlan, PlanError } from './contraction/plan.js';
+export { reconfigure } from './contraction/reconfigure.js';
+export { sliceTree, DEFAULT_MAX_WIDTH } from './contraction/slicing.js';
+export { FINDERS, hyperOptimize, greedyFinder, randomGreedyFinder, hyperFinder } from './contraction/finders/index.js';
+export type { PathFinder, FinderOptions, HyperOptions, HyperResult } from './contraction/finders/index.js';
+export { sycamoreCircuit, czCircuit, gridLayout, bristleconeLayout, czConfigurations, SYCAMORE53_LAYERS, SYCAMORE_PATTERN } from './circuits/random.js';
 // --- runtime (issue 6, isomorphic parts) ---
 export * from './runtime/types.js';
 export * from './runtime/jobs.js';
