@@ -15,6 +15,8 @@ import type { ContractionPlan } from '../../contraction/types.js';
 import type { Engine, PauliSum, SimulationRequest, SimulationResult } from '../../engine/types.js';
 import { listEngines, selectEngine } from '../../engine/registry.js';
 import '../../engines.js';
+// Node CLI: the state-vector engine uses worker threads (`--threads`, default all cores for large states).
+import '../../statevector/threads.node.js';
 
 /** Circuits up to this many qubits print their probabilities when no output flag is given. */
 const DEFAULT_PROBABILITIES_MAX_QUBITS = 20;
