@@ -6,7 +6,7 @@ import type { ContractionCost, ContractionPlan, ContractionProblem, SlicedIndice
 import type { ContractionTree } from './tree.js';
 
 /** FNV-1a over a string's UTF-16 code units, 32-bit, from a given offset basis. */
-function fnv1a(s: string, basis: number): number {
+export function fnv1a(s: string, basis: number): number {
   let h = basis >>> 0;
   for (let k = 0; k < s.length; k++) {
     h ^= s.charCodeAt(k);

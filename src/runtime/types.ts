@@ -4,6 +4,7 @@
  * batches and sums the batch partials in batch order, so all of them give identical bits.
  */
 import type { ProgressEvent } from '../engine/types.js';
+import { fnv1a } from '../contraction/plan.js';
 
 /**
  * A serialisable description of a sliced job: what travels to worker threads, Redis workers and
@@ -121,20 +122,10 @@ export function decodeFloat64(hex: string): Float64Array {
   return out;
 }
 
-/** FNV-1a 32-bit of a string from a basis. */
-function fnv(s: string, basis: number): number {
-  let h = basis >>> 0;
-  for (let k = 0; k < s.length; k++) {
-    h ^= s.charCodeAt(k);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
 /** Stable 64-bit hex hash of a string (not cryptographic; identifies runs and circuits). */
 export function hashText(s: string): string {
-  const a = fnv(s, 0x811c9dc5);
-  const b = fnv(s, 0x9e3779b9 ^ a);
+  const a = fnv1a(s, 0x811c9dc5);
+  const b = fnv1a(s, 0x9e3779b9 ^ a);
   return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }
 
