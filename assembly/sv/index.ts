@@ -14,35 +14,107 @@
 }
 
 /**
- * Dense 2^k × 2^k block on complex64, two neighbouring bases per step (bit 0 is not a target or
- * control, so amplitudes b and b+1 sit side by side in one f32x4).
- * mat: per (r, c) two v128: splat(re) and (−im, im, −im, im). lo: i32 local offsets per column.
+ * Dense 2^k × 2^k block on complex64, four bases per step, computed in split form: for each matrix
+ * column one f32x4 holds the real parts of the four bases and one the imaginary parts, so a complex
+ * multiply-add is 4 mul + 4 add/sub with no shuffles (the layout qsim's AVX kernels use).
+ * mat: per (r, c) two v128: splat(re), splat(im). lo: i32 local offsets per column.
+ * When bits 0 and 1 are free the four bases are adjacent (two v128 loads per column); otherwise
+ * each complex is gathered with 64-bit lane loads. Rows are done two at a time to reuse the column
+ * vectors. Each amplitude sees the same instruction sequence either way.
  */
-export function dense32(state: usize, mat: usize, lo: usize, dim: i32, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32, tmp: usize): void {
-  // Consecutive t map to consecutive bases until the lowest zero bit: recompute only at run starts.
-  const run: u32 = nz > 0 ? (<u32>1 << load<u32>(lz)) >> 1 : 0x80000000;
-  let b: u32 = 0;
+export function dense32q(state: usize, mat: usize, lo: usize, dim: i32, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32, tmp: usize): void {
+  const contig = nz == 0 || load<u32>(lz) >= 2;
+  // Consecutive t map to consecutive quads until the lowest zero bit: recompute only at run starts.
+  const run: u32 = nz > 0 ? (<u32>1 << load<u32>(lz)) >> 2 : 0x80000000;
+  let b0: u32 = 0, b1: u32 = 0, b2: u32 = 0, b3: u32 = 0;
   for (let t = begin; t < end; t++) {
-    if (t == begin || (t & (run - 1)) == 0) b = insertZeros(t << 1, lz, nz) | lmask;
-    else b += 2;
-    for (let c = 0; c < dim; c++) {
-      const o = (<usize>(b + load<u32>(lo + (<usize>c << 2)))) << 3;
-      const v = v128.load(state + o);
-      v128.store(tmp + (<usize>c << 5), v);
-      v128.store(tmp + (<usize>c << 5), v128.shuffle<f32>(v, v, 1, 0, 3, 2), 16);
-    }
-    for (let r = 0; r < dim; r++) {
-      let acc = f32x4.splat(0);
-      const row = mat + (<usize>(r * dim) << 5);
+    if (contig) {
+      if (t == begin || (t & (run - 1)) == 0) b0 = insertZeros(t << 2, lz, nz) | lmask;
+      else b0 += 4;
       for (let c = 0; c < dim; c++) {
-        const v = v128.load(tmp + (<usize>c << 5));
-        const sw = v128.load(tmp + (<usize>c << 5), 16);
-        const m = row + (<usize>c << 5);
-        acc = f32x4.add(acc, f32x4.add(f32x4.mul(v128.load(m), v), f32x4.mul(v128.load(m, 16), sw)));
+        const o = state + ((<usize>(b0 + load<u32>(lo + (<usize>c << 2)))) << 3);
+        const v0 = v128.load(o);
+        const v1 = v128.load(o, 16);
+        const d = tmp + (<usize>c << 5);
+        v128.store(d, v128.shuffle<f32>(v0, v1, 0, 2, 4, 6));
+        v128.store(d, v128.shuffle<f32>(v0, v1, 1, 3, 5, 7), 16);
       }
-      const o = (<usize>(b + load<u32>(lo + (<usize>r << 2)))) << 3;
-      v128.store(state + o, acc);
+    } else {
+      b0 = insertZeros(t << 2, lz, nz) | lmask;
+      b1 = insertZeros((t << 2) + 1, lz, nz) | lmask;
+      b2 = insertZeros((t << 2) + 2, lz, nz) | lmask;
+      b3 = insertZeros((t << 2) + 3, lz, nz) | lmask;
+      for (let c = 0; c < dim; c++) {
+        const l = load<u32>(lo + (<usize>c << 2));
+        let v0 = v128.load64_zero(state + ((<usize>(b0 + l)) << 3));
+        v0 = v128.load64_lane(state + ((<usize>(b1 + l)) << 3), v0, 1);
+        let v1 = v128.load64_zero(state + ((<usize>(b2 + l)) << 3));
+        v1 = v128.load64_lane(state + ((<usize>(b3 + l)) << 3), v1, 1);
+        const d = tmp + (<usize>c << 5);
+        v128.store(d, v128.shuffle<f32>(v0, v1, 0, 2, 4, 6));
+        v128.store(d, v128.shuffle<f32>(v0, v1, 1, 3, 5, 7), 16);
+      }
     }
+    for (let r = 0; r < dim; r += 4) {
+      if (dim == 2) {
+        rows2(state, mat, lo, dim, tmp, contig, b0, b1, b2, b3, r);
+        continue;
+      }
+      let ar0 = f32x4.splat(0), ai0 = f32x4.splat(0), ar1 = f32x4.splat(0), ai1 = f32x4.splat(0);
+      let ar2 = f32x4.splat(0), ai2 = f32x4.splat(0), ar3 = f32x4.splat(0), ai3 = f32x4.splat(0);
+      const rs = <usize>dim << 5;
+      let m = mat + (<usize>(r * dim) << 5);
+      const mEnd = m + rs;
+      let s = tmp;
+      for (; m < mEnd; m += 32, s += 32) {
+        const xr = v128.load(s);
+        const xi = v128.load(s, 16);
+        let mr = v128.load(m), mi = v128.load(m, 16);
+        ar0 = f32x4.add(ar0, f32x4.sub(f32x4.mul(mr, xr), f32x4.mul(mi, xi)));
+        ai0 = f32x4.add(ai0, f32x4.add(f32x4.mul(mr, xi), f32x4.mul(mi, xr)));
+        mr = v128.load(m + rs); mi = v128.load(m + rs, 16);
+        ar1 = f32x4.add(ar1, f32x4.sub(f32x4.mul(mr, xr), f32x4.mul(mi, xi)));
+        ai1 = f32x4.add(ai1, f32x4.add(f32x4.mul(mr, xi), f32x4.mul(mi, xr)));
+        mr = v128.load(m + 2 * rs); mi = v128.load(m + 2 * rs, 16);
+        ar2 = f32x4.add(ar2, f32x4.sub(f32x4.mul(mr, xr), f32x4.mul(mi, xi)));
+        ai2 = f32x4.add(ai2, f32x4.add(f32x4.mul(mr, xi), f32x4.mul(mi, xr)));
+        mr = v128.load(m + 3 * rs); mi = v128.load(m + 3 * rs, 16);
+        ar3 = f32x4.add(ar3, f32x4.sub(f32x4.mul(mr, xr), f32x4.mul(mi, xi)));
+        ai3 = f32x4.add(ai3, f32x4.add(f32x4.mul(mr, xi), f32x4.mul(mi, xr)));
+      }
+      storeRow(state, lo, contig, b0, b1, b2, b3, r, ar0, ai0);
+      storeRow(state, lo, contig, b0, b1, b2, b3, r + 1, ar1, ai1);
+      storeRow(state, lo, contig, b0, b1, b2, b3, r + 2, ar2, ai2);
+      storeRow(state, lo, contig, b0, b1, b2, b3, r + 3, ar3, ai3);
+    }
+  }
+}
+
+/** Interleaves a row's split result back into the state (four bases). */
+@inline function storeRow(state: usize, lo: usize, contig: bool, b0: u32, b1: u32, b2: u32, b3: u32, r: i32, ar: v128, ai: v128): void {
+  const w0 = v128.shuffle<f32>(ar, ai, 0, 4, 1, 5), w1 = v128.shuffle<f32>(ar, ai, 2, 6, 3, 7);
+  const l = load<u32>(lo + (<usize>r << 2));
+  if (contig) {
+    const o = state + ((<usize>(b0 + l)) << 3);
+    v128.store(o, w0);
+    v128.store(o, w1, 16);
+  } else {
+    v128.store64_lane(state + ((<usize>(b0 + l)) << 3), w0, 0);
+    v128.store64_lane(state + ((<usize>(b1 + l)) << 3), w0, 1);
+    v128.store64_lane(state + ((<usize>(b2 + l)) << 3), w1, 0);
+    v128.store64_lane(state + ((<usize>(b3 + l)) << 3), w1, 1);
+  }
+}
+
+/** Both rows of a 1-qubit block (dim 2) for dense32q. */
+@inline function rows2(state: usize, mat: usize, lo: usize, dim: i32, tmp: usize, contig: bool, b0: u32, b1: u32, b2: u32, b3: u32, r: i32): void {
+  const x0r = v128.load(tmp), x0i = v128.load(tmp, 16), x1r = v128.load(tmp, 32), x1i = v128.load(tmp, 48);
+  for (let q = 0; q < 2; q++) {
+    const m = mat + (<usize>q << 6);
+    const m0r = v128.load(m), m0i = v128.load(m, 16), m1r = v128.load(m, 32), m1i = v128.load(m, 48);
+    const ar = f32x4.add(f32x4.sub(f32x4.mul(m0r, x0r), f32x4.mul(m0i, x0i)), f32x4.sub(f32x4.mul(m1r, x1r), f32x4.mul(m1i, x1i)));
+    const ai = f32x4.add(f32x4.add(f32x4.mul(m0r, x0i), f32x4.mul(m0i, x0r)), f32x4.add(f32x4.mul(m1r, x1i), f32x4.mul(m1i, x1r)));
+    storeRow(state, lo, contig, b0, b1, b2, b3, q, ar, ai);
   }
 }
 
@@ -64,30 +136,53 @@ export function diag32(state: usize, mat: usize, lo: usize, dim: i32, lz: usize,
   }
 }
 
-/** Dense block on complex128, one basis per step; mat per (r, c): splat(re), (−im, im). */
-export function dense64(state: usize, mat: usize, lo: usize, dim: i32, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32, tmp: usize): void {
-  const run: u32 = nz > 0 ? <u32>1 << load<u32>(lz) : 0x80000000;
-  let b: u32 = 0;
+/**
+ * Dense block on complex128, two bases per step in split form (one f64x2 of real parts and one of
+ * imaginary parts per column, as dense32q does with four). mat per (r, c): splat(re), splat(im).
+ * The two bases are adjacent when bit 0 is free; otherwise each is loaded on its own.
+ */
+export function dense64p(state: usize, mat: usize, lo: usize, dim: i32, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32, tmp: usize): void {
+  const contig = nz == 0 || load<u32>(lz) >= 1;
+  const run: u32 = nz > 0 ? (<u32>1 << load<u32>(lz)) >> 1 : 0x80000000;
+  let b0: u32 = 0, b1: u32 = 0;
   for (let t = begin; t < end; t++) {
-    if (t == begin || (t & (run - 1)) == 0) b = insertZeros(t, lz, nz) | lmask;
-    else b += 1;
-    for (let c = 0; c < dim; c++) {
-      const o = (<usize>(b + load<u32>(lo + (<usize>c << 2)))) << 4;
-      const v = v128.load(state + o);
-      v128.store(tmp + (<usize>c << 5), v);
-      v128.store(tmp + (<usize>c << 5), v128.shuffle<f64>(v, v, 1, 0), 16);
+    if (contig) {
+      if (t == begin || (t & (run - 1)) == 0) b0 = insertZeros(t << 1, lz, nz) | lmask;
+      else b0 += 2;
+      b1 = b0 + 1;
+    } else {
+      b0 = insertZeros(t << 1, lz, nz) | lmask;
+      b1 = insertZeros((t << 1) + 1, lz, nz) | lmask;
     }
-    for (let r = 0; r < dim; r++) {
-      let acc = f64x2.splat(0);
-      const row = mat + (<usize>(r * dim) << 5);
-      for (let c = 0; c < dim; c++) {
-        const v = v128.load(tmp + (<usize>c << 5));
-        const sw = v128.load(tmp + (<usize>c << 5), 16);
-        const m = row + (<usize>c << 5);
-        acc = f64x2.add(acc, f64x2.add(f64x2.mul(v128.load(m), v), f64x2.mul(v128.load(m, 16), sw)));
+    for (let c = 0; c < dim; c++) {
+      const l = load<u32>(lo + (<usize>c << 2));
+      const v0 = v128.load(state + ((<usize>(b0 + l)) << 4));
+      const v1 = v128.load(state + ((<usize>(b1 + l)) << 4));
+      const d = tmp + (<usize>c << 5);
+      v128.store(d, v128.shuffle<f64>(v0, v1, 0, 2));
+      v128.store(d, v128.shuffle<f64>(v0, v1, 1, 3), 16);
+    }
+    for (let r = 0; r < dim; r += 2) {
+      let ar0 = f64x2.splat(0), ai0 = f64x2.splat(0), ar1 = f64x2.splat(0), ai1 = f64x2.splat(0);
+      const rs = <usize>dim << 5;
+      let m = mat + (<usize>(r * dim) << 5);
+      const mEnd = m + rs;
+      let s = tmp;
+      for (; m < mEnd; m += 32, s += 32) {
+        const xr = v128.load(s);
+        const xi = v128.load(s, 16);
+        let mr = v128.load(m), mi = v128.load(m, 16);
+        ar0 = f64x2.add(ar0, f64x2.sub(f64x2.mul(mr, xr), f64x2.mul(mi, xi)));
+        ai0 = f64x2.add(ai0, f64x2.add(f64x2.mul(mr, xi), f64x2.mul(mi, xr)));
+        mr = v128.load(m + rs); mi = v128.load(m + rs, 16);
+        ar1 = f64x2.add(ar1, f64x2.sub(f64x2.mul(mr, xr), f64x2.mul(mi, xi)));
+        ai1 = f64x2.add(ai1, f64x2.add(f64x2.mul(mr, xi), f64x2.mul(mi, xr)));
       }
-      const o = (<usize>(b + load<u32>(lo + (<usize>r << 2)))) << 4;
-      v128.store(state + o, acc);
+      const l0 = load<u32>(lo + (<usize>r << 2)), l1 = load<u32>(lo + (<usize>(r + 1) << 2));
+      v128.store(state + ((<usize>(b0 + l0)) << 4), v128.shuffle<f64>(ar0, ai0, 0, 2));
+      v128.store(state + ((<usize>(b1 + l0)) << 4), v128.shuffle<f64>(ar0, ai0, 1, 3));
+      v128.store(state + ((<usize>(b0 + l1)) << 4), v128.shuffle<f64>(ar1, ai1, 0, 2));
+      v128.store(state + ((<usize>(b1 + l1)) << 4), v128.shuffle<f64>(ar1, ai1, 1, 3));
     }
   }
 }
@@ -105,34 +200,6 @@ export function diag64(state: usize, mat: usize, lo: usize, dim: i32, lz: usize,
       const sw = v128.shuffle<f64>(v, v, 1, 0);
       const m = mat + (<usize>r << 5);
       v128.store(o, f64x2.add(f64x2.mul(v128.load(m), v), f64x2.mul(v128.load(m, 16), sw)));
-    }
-  }
-}
-
-/**
- * Dense block on complex64 when bit 0 is a target or control: one basis per step, each complex
- * loaded into the low half of a vector (the high half is ignored).
- */
-export function dense32s(state: usize, mat: usize, lo: usize, dim: i32, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32, tmp: usize): void {
-  for (let t = begin; t < end; t++) {
-    const b = insertZeros(t, lz, nz) | lmask;
-    for (let c = 0; c < dim; c++) {
-      const o = (<usize>(b + load<u32>(lo + (<usize>c << 2)))) << 3;
-      const v = v128.load64_zero(state + o);
-      v128.store(tmp + (<usize>c << 5), v);
-      v128.store(tmp + (<usize>c << 5), v128.shuffle<f32>(v, v, 1, 0, 3, 2), 16);
-    }
-    for (let r = 0; r < dim; r++) {
-      let acc = f32x4.splat(0);
-      const row = mat + (<usize>(r * dim) << 5);
-      for (let c = 0; c < dim; c++) {
-        const v = v128.load(tmp + (<usize>c << 5));
-        const sw = v128.load(tmp + (<usize>c << 5), 16);
-        const m = row + (<usize>c << 5);
-        acc = f32x4.add(acc, f32x4.add(f32x4.mul(v128.load(m), v), f32x4.mul(v128.load(m, 16), sw)));
-      }
-      const o = (<usize>(b + load<u32>(lo + (<usize>r << 2)))) << 3;
-      v128.store64_lane(state + o, acc, 0);
     }
   }
 }

@@ -3,9 +3,9 @@
  *
  * Each chunk of the state lives in its own shared WebAssembly.Memory (so a 30-qubit state is
  * several memories, none over 4 GiB), after a scratch area that holds the op's matrix and index
- * tables. Ops the SIMD kernels do not cover (permutations, targets on global qubits, complex64
- * with bit 0 among targets/controls, blocks over 5 qubits) use the TypeScript kernel on the same
- * arrays, so results never depend on whether WASM is there.
+ * tables. Ops the SIMD kernels do not cover (permutations, targets on global qubits, blocks over
+ * 5 qubits, complex64 dense blocks on chunks of under four free bases) use the TypeScript kernel on
+ * the same arrays, so results never depend on whether WASM is there.
  */
 import { registerBackend, registerKernel } from '../backend/registry.js';
 import { wasmBase64 } from '../wasm/sv.wasm.js';
@@ -19,11 +19,10 @@ const PAGE = 1 << 16;
 const MAX_K = 5;
 
 interface WasmExports {
-  dense32(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number): void;
+  dense32q(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number): void;
   diag32(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
-  dense64(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number): void;
+  dense64p(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number): void;
   diag64(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
-  dense32s(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number): void;
   diag32s(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
 }
 
@@ -96,6 +95,16 @@ export function allocWasmState(n: number, precision: Precision, maxChunkBits: nu
   return { numQubits: n, chunkBits, chunks };
 }
 
+/** Each complex entry as `lanes` copies of its real part then `lanes` of its imaginary part. */
+function splitSplat(matrix: Float64Array, entries: number, lanes = 2): Float64Array {
+  const out = new Float64Array(entries * 2 * lanes);
+  for (let e = 0; e < entries; e++) {
+    out.fill(matrix[2 * e], 2 * lanes * e, 2 * lanes * e + lanes);
+    out.fill(matrix[2 * e + 1], 2 * lanes * e + lanes, 2 * lanes * (e + 1));
+  }
+  return out;
+}
+
 /** Writes the op's tables into scratch slot `slot` of a chunk memory. */
 function writeScratch(cm: ChunkMem, op: KernelOp, slot: number, single: boolean, lo: Int32Array, lZero: Int32Array): number {
   const base = slot * SLOT_BYTES + PAGE;
@@ -105,12 +114,19 @@ function writeScratch(cm: ChunkMem, op: KernelOp, slot: number, single: boolean,
   const buf = cm.memory.buffer;
   const entries = op.kind === 'diag' ? dim : dim * dim;
   // Layout: [0, 32 KiB) matrix, then tmp (1 KiB: each column and its re/im swap), lo (128 B), lz.
-  if (single) {
+  if (single && op.kind === 'dense') {
+    // Split form for dense32q: splat(re), splat(im).
+    new Float32Array(buf, base, entries * 8).set(splitSplat(op.matrix, entries, 4));
+  } else if (single) {
+    // diag32/diag32s: splat(re), (−im, im, −im, im) against the interleaved amplitudes.
     const f = new Float32Array(buf, base, entries * 8);
     for (let e = 0; e < entries; e++) {
       const re = op.matrix[2 * e], im = op.matrix[2 * e + 1];
       f.set([re, re, re, re, -im, im, -im, im], 8 * e);
     }
+  } else if (op.kind === 'dense') {
+    // Split form for dense64p: splat(re), splat(im).
+    new Float64Array(buf, base, entries * 4).set(splitSplat(op.matrix, entries));
   } else {
     const f = new Float64Array(buf, base, entries * 4);
     for (let e = 0; e < entries; e++) {
@@ -131,13 +147,15 @@ export const applyWasm: ApplyKernel = (state, op, part, parts) => {
   const pl = planOp(op, state.chunkBits, state.chunks.length);
   const cm0 = chunkMem.get(state.chunks[0]);
   const bit0Used = pl.lZero.length > 0 && pl.lZero[0] === 0;
-  if (!cm0 || op.kind === 'perm' || pl.kg > 0 || k > MAX_K) {
+  // complex64 dense blocks take four bases per step (dense32q), diagonal ones two (one when bit 0
+  // is in use: diag32s); complex128 dense blocks two (dense64p), diagonal ones one.
+  const quads = single && op.kind === 'dense';
+  const pairs = single ? op.kind === 'diag' && !bit0Used : op.kind === 'dense';
+  const perStep = quads ? 4 : pairs ? 2 : 1;
+  if (!cm0 || op.kind === 'perm' || pl.kg > 0 || k > MAX_K || pl.nL < perStep) {
     applyJs(state, op, part, parts);
     return;
   }
-  // complex64 normally takes two neighbouring bases per step; with bit 0 in use, one (…32s kernels).
-  const pairs = single && !bit0Used && pl.nL >= 2;
-  const perStep = pairs ? 2 : 1;
   const nLw = pl.nL / perStep;
   const total = pl.nG * nLw;
   const [begin, end] = partRange(total, part, parts);
@@ -158,7 +176,7 @@ export const applyWasm: ApplyKernel = (state, op, part, parts) => {
     const b0 = t - gi * nLw, b1 = lend - gi * nLw;
     const ex = cm.exports;
     if (op.kind === 'diag') (single ? (pairs ? ex.diag32 : ex.diag32s) : ex.diag64)(STATE_OFFSET, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1);
-    else (single ? (pairs ? ex.dense32 : ex.dense32s) : ex.dense64)(STATE_OFFSET, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768);
+    else (single ? ex.dense32q : ex.dense64p)(STATE_OFFSET, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768);
     t = lend;
   }
 };
