@@ -114,28 +114,39 @@ export function fuseGates(gates: readonly GateOperation[], maxQubits: number): F
     const gm = Circuit.matrixOf(g);
     const gq = [...g.qubits];
     const touching = open.filter((b) => b.qubits.some((q) => gq.includes(q)));
-    let union = [...gq];
-    for (const b of touching) union = sortedUnion(union, b.qubits);
-    union = sortedUnion(union, []);
-    if (union.length <= k && gq.length <= k) {
-      // Merge the touching blocks (disjoint, so they commute) and append the gate.
-      let m = identity(1 << union.length);
-      const ops: GateOperation[] = [];
-      for (const b of touching) {
-        m = matmul(lift(b.matrix, b.qubits, union), m);
-        ops.push(...b.ops);
+    // Join the gate with the subset of touching blocks that fits in k qubits and holds the most
+    // gates; the others are emitted first (they share no qubit with the chosen ones, so they commute).
+    let best: Block[] = [];
+    let bestGates = -1;
+    let bestUnion: number[] = [];
+    if (gq.length <= k) {
+      for (let mask = 0; mask < 1 << touching.length; mask++) {
+        const chosen = touching.filter((_, i) => (mask >> i) & 1);
+        let union = sortedUnion(gq, []);
+        for (const b of chosen) union = sortedUnion(union, b.qubits);
+        const count = chosen.reduce((n, b) => n + b.ops.length, 0);
+        if (union.length <= k && (count > bestGates || (count === bestGates && union.length < bestUnion.length))) {
+          best = chosen;
+          bestGates = count;
+          bestUnion = union;
+        }
       }
-      m = matmul(lift(gm, gq, union), m);
-      ops.push(g);
-      open = open.filter((b) => !touching.includes(b));
-      open.push({ qubits: union, matrix: m, ops });
-    } else {
-      for (const b of touching) out.push(finish(b));
-      open = open.filter((b) => !touching.includes(b));
-      const sq = [...gq].sort((a, b) => a - b);
-      if (gq.length > k) out.push(singleGateOp(g));
-      else open.push({ qubits: sq, matrix: lift(gm, gq, sq), ops: [g] });
     }
+    for (const b of touching) if (!best.includes(b)) out.push(finish(b));
+    open = open.filter((b) => !touching.includes(b));
+    if (gq.length > k) {
+      out.push(singleGateOp(g));
+      continue;
+    }
+    let m = identity(1 << bestUnion.length);
+    const ops: GateOperation[] = [];
+    for (const b of best) {
+      m = matmul(lift(b.matrix, b.qubits, bestUnion), m);
+      ops.push(...b.ops);
+    }
+    m = matmul(lift(gm, gq, bestUnion), m);
+    ops.push(g);
+    open.push({ qubits: bestUnion, matrix: m, ops });
   }
   for (const b of open) out.push(finish(b));
   return out;
