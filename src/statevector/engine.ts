@@ -12,6 +12,7 @@ import { allocWasmState } from './wasm.js';
 import { ResourceError } from '../formats/errors.js';
 import { Rng, randomSeed } from './rng.js';
 import { fuseGates, type FusedOp } from './fusion.js';
+import { routeGlobalTargets } from './global-qubits.js';
 import { SV_APPLY, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import {
   allocState, amplitudeAt, copyState, expectation, flatState, measureQubit, probabilities, sampleIndices, setZeroState, stateBytes,
@@ -19,8 +20,13 @@ import {
 
 /** Default fused block size (chosen by `npm run bench:sv` on the development machine). */
 export const DEFAULT_FUSE = 4;
-/** Default log2 of amplitudes per chunk (2^26 complex64 = 512 MiB per memory). */
-export const DEFAULT_CHUNK_BITS = 26;
+/**
+ * Default log2 of amplitudes per chunk: 2 GiB per WebAssembly memory (2^28 complex64 or 2^27
+ * complex128), half the 4 GiB a wasm32 memory can address, so every kernel offset fits in u32.
+ */
+export function defaultChunkBits(precision: Precision): number {
+  return precision === 'single' ? 28 : 27;
+}
 /** Default memory cap when the request gives none. */
 export const DEFAULT_SV_MEMORY_LIMIT = 16 * 1024 ** 3;
 
@@ -39,7 +45,7 @@ export interface SvExecutor {
 
 /** Options of an engine instance (tests force tiny chunks, a backend or an executor). */
 export interface StatevectorOptions {
-  /** log2 of the largest chunk (default 26). */
+  /** log2 of the largest chunk (default `defaultChunkBits(precision)`: 2 GiB). */
   readonly maxChunkBits?: number;
   /** Kernel backend name (default: best available). */
   readonly backend?: string;
@@ -54,7 +60,7 @@ export function localExecutor(backend?: string): SvExecutor {
       resolveBackend(SV_APPLY, backend) === 'wasm-simd' ? allocWasmState(n, precision, bits) : allocState(n, precision, bits),
     apply(state, ops) {
       const kernel = getKernel<ApplyKernel>(SV_APPLY, backend);
-      for (const op of ops) kernel(state, op, 0, 1);
+      for (const op of routeGlobalTargets(ops, state.numQubits, state.chunkBits)) kernel(state, op, 0, 1);
     },
   };
 }
@@ -166,7 +172,7 @@ export class StatevectorEngine implements Engine {
     const exec = this.options.executor ? this.options.executor(request, n) : defaultFactory(request, n, this.options.backend);
     try {
       const steps = planCircuit(circuit, fuse);
-      const state = exec.alloc(n, precision, this.options.maxChunkBits ?? DEFAULT_CHUNK_BITS);
+      const state = exec.alloc(n, precision, this.options.maxChunkBits ?? defaultChunkBits(precision));
       const hasMeasure = circuit.operations.some((o) => o.kind === 'measure');
       const measures = circuit.operations.filter((o) => o.kind === 'measure');
       const clbits = new Uint8Array(circuit.numClbits);
@@ -199,7 +205,7 @@ export class StatevectorEngine implements Engine {
           const st = steps[i];
           if (st.kind === 'ops') await exec.apply(state, st.ops);
         }
-        const prefix = shots > 1 ? exec.alloc(n, precision, this.options.maxChunkBits ?? DEFAULT_CHUNK_BITS) : undefined;
+        const prefix = shots > 1 ? exec.alloc(n, precision, this.options.maxChunkBits ?? defaultChunkBits(precision)) : undefined;
         if (prefix) copyState(prefix, state);
         const runs = Math.max(1, shots);
         for (let s = 0; s < runs; s++) {

@@ -8,6 +8,7 @@
  * simulator pairs ranks), so no single array ever has to hold the whole state.
  */
 import { registerKernel } from '../backend/registry.js';
+import { isLocalGlobalSwap } from './global-qubits.js';
 
 /** Amplitude storage: complex64 or complex128, interleaved. */
 export type Amps = Float32Array | Float64Array;
@@ -120,6 +121,41 @@ const VI = new Float64Array(1024);
 const WR = new Float64Array(1024);
 const WI = new Float64Array(1024);
 
+let scratch32: Float32Array | undefined;
+let scratch64: Float64Array | undefined;
+const PIECE = 1 << 16; // amplitudes exchanged per unit of work
+
+/**
+ * Swap of local position l with global position g: in each chunk pair differing in g, the runs of
+ * 2^l amplitudes with bit l set in the first chunk trade places with those with bit l clear in the
+ * second. Pure block copies, split into pieces so threads share the work evenly.
+ */
+function swapLocalGlobal(state: ChunkedState, l: number, g: number, part: number, parts: number): void {
+  const L = state.chunkBits;
+  const chunks = state.chunks;
+  const gbit = 1 << (g - L);
+  const run = 2 ** l;
+  const piece = Math.min(run, PIECE);
+  const piecesPerRun = run / piece;
+  const runsPerChunk = 2 ** (L - l - 1);
+  const unitsPerPair = runsPerChunk * piecesPerRun;
+  const [begin, end] = partRange((chunks.length / 2) * unitsPerPair, part, parts);
+  const single = chunks[0] instanceof Float32Array;
+  const tmp = single ? (scratch32 ??= new Float32Array(2 * PIECE)) : (scratch64 ??= new Float64Array(2 * PIECE));
+  for (let u = begin; u < end; u++) {
+    const pair = Math.floor(u / unitsPerPair);
+    const w = u - pair * unitsPerPair;
+    const r = Math.floor(w / piecesPerRun);
+    const off = 2 * (r * 2 * run + (w - r * piecesPerRun) * piece); // floats
+    const lowChunk = insertZeros(pair, [g - L]);
+    const a = chunks[lowChunk], b = chunks[lowChunk | gbit];
+    const ia = off + 2 * run, len = 2 * piece;
+    tmp.set(a.subarray(ia, ia + len));
+    a.set(b.subarray(off, off + len), ia);
+    b.set(tmp.subarray(0, len), off);
+  }
+}
+
 /**
  * Plain TypeScript kernel. Every amplitude is computed by the same arithmetic whatever `parts` is,
  * so results are bit-identical across thread counts.
@@ -127,6 +163,10 @@ const WI = new Float64Array(1024);
 export const applyJs: ApplyKernel = (state, op, part, parts) => {
   const L = state.chunkBits;
   const chunks = state.chunks;
+  if (isLocalGlobalSwap(op, L)) {
+    swapLocalGlobal(state, op.pos[0], op.pos[1], part, parts);
+    return;
+  }
   const pl = planOp(op, L, chunks.length);
   const k = op.pos.length;
   const dim = 1 << k;

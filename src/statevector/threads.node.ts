@@ -12,6 +12,7 @@ import type { Precision, SimulationRequest } from '../engine/types.js';
 import { localExecutor, setDefaultExecutorFactory, type SvExecutor } from './engine.js';
 import { SV_APPLY, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import { allocWasmState, chunkMemory } from './wasm.js';
+import { routeGlobalTargets } from './global-qubits.js';
 import { getKernel } from '../backend/registry.js';
 
 /** Sense-reversing barrier on a shared Int32Array `[arrived, generation]`. */
@@ -87,12 +88,13 @@ export function threadExecutor(threads: number, backend?: string): SvExecutor {
       if (!ctl) throw new Error('threadExecutor: apply before alloc');
       // Only the first allocated state is shared with the workers; others run here.
       const kernel = getKernel<ApplyKernel>(SV_APPLY, chosen);
+      const routed = routeGlobalTargets(ops, state.numQubits, state.chunkBits);
       if (state !== shared) {
-        for (const op of ops) kernel(state, op, 0, 1);
+        for (const op of routed) kernel(state, op, 0, 1);
         return;
       }
-      for (const w of workers) w.postMessage({ ops } satisfies ThreadsJob);
-      for (const op of ops) {
+      for (const w of workers) w.postMessage({ ops: routed } satisfies ThreadsJob);
+      for (const op of routed) {
         kernel(state, op, 0, threads);
         barrier(ctl, threads);
       }
