@@ -1,23 +1,31 @@
-/** Worker side of the state-vector thread executor (see threads.node.ts). */
-import { parentPort, workerData } from 'node:worker_threads';
+/** Worker side of the state-vector thread executor (see threads.node.ts): a long-lived pool member. */
+import { parentPort } from 'node:worker_threads';
 import { getKernel } from '../backend/registry.js';
 import { SV_APPLY, type Amps, type ApplyKernel, type ChunkedState } from './kernels.js';
 import { attachChunk, chunkView } from './wasm.js';
-import { barrier, type ThreadsJob, type ThreadsWorkerData } from './threads.node.js';
+import { barrier, type ThreadsAttach, type ThreadsMessage } from './threads.node.js';
 
-const data = workerData as ThreadsWorkerData;
-const chunks: Amps[] = data.buffers.map((b) => {
-  if (b instanceof SharedArrayBuffer) return data.precision === 'single' ? new Float32Array(b) : new Float64Array(b);
-  const view = chunkView(b, data.precision, data.chunkBits);
-  attachChunk(view, b);
-  return view;
-});
-const state: ChunkedState = { numQubits: data.numQubits, chunkBits: data.chunkBits, chunks };
-const ctl = new Int32Array(data.ctl);
-const kernel = getKernel<ApplyKernel>(SV_APPLY, data.backend);
-parentPort!.on('message', (job: ThreadsJob) => {
-  for (const op of job.ops) {
-    kernel(state, op, data.part, data.parts);
-    barrier(ctl, data.parts);
+let job: { state: ChunkedState; ctl: Int32Array; kernel: ApplyKernel; data: ThreadsAttach } | undefined;
+
+function attach(data: ThreadsAttach): void {
+  const chunks: Amps[] = data.buffers.map((b) => {
+    if (b instanceof SharedArrayBuffer) return data.precision === 'single' ? new Float32Array(b) : new Float64Array(b);
+    const view = chunkView(b, data.precision, data.chunkBits);
+    attachChunk(view, b);
+    return view;
+  });
+  const state: ChunkedState = { numQubits: data.numQubits, chunkBits: data.chunkBits, chunks };
+  job = { state, ctl: new Int32Array(data.ctl), kernel: getKernel<ApplyKernel>(SV_APPLY, data.backend), data };
+}
+
+parentPort!.on('message', (msg: ThreadsMessage) => {
+  if (msg.type === 'attach') attach(msg);
+  else if (msg.type === 'detach') job = undefined;
+  else if (job) {
+    const { state, ctl, kernel, data } = job;
+    for (const op of msg.ops) {
+      kernel(state, op, data.part, data.parts);
+      barrier(ctl, data.parts);
+    }
   }
 });

@@ -25,13 +25,9 @@ export function barrier(ctl: Int32Array, parties: number): void {
   } else while (Atomics.load(ctl, 1) === gen) Atomics.wait(ctl, 1, gen);
 }
 
-/** Message from the main thread: apply these ops (parts 1…parts-1 run in workers). */
-export interface ThreadsJob {
-  readonly ops: readonly KernelOp[];
-}
-
-/** What a worker gets at start. */
-export interface ThreadsWorkerData {
+/** What a worker is told to work on: a state in shared memory and its share of the iteration space. */
+export interface ThreadsAttach {
+  readonly type: 'attach';
   readonly buffers: ReadonlyArray<WebAssembly.Memory | SharedArrayBuffer>;
   readonly precision: Precision;
   readonly numQubits: number;
@@ -42,6 +38,29 @@ export interface ThreadsWorkerData {
   readonly backend: string;
 }
 
+/** Messages from the main thread: attach a state, apply ops to it (then meet at the barrier), detach. */
+export type ThreadsMessage = ThreadsAttach | { readonly type: 'ops'; readonly ops: readonly KernelOp[] } | { readonly type: 'detach' };
+
+// Workers outlive a run: starting one costs far more than a 20-qubit circuit, so the pool is kept
+// for the process (unref'd, so it never keeps the process alive) and re-attached to each state.
+const pool: Worker[] = [];
+let poolError: Error | undefined;
+let attachedTo: object | undefined;
+
+function workers(count: number): Worker[] {
+  while (pool.length < count) {
+    const w = new Worker(new URL('./threads-worker.node.js', import.meta.url));
+    w.on('error', (e) => {
+      poolError = e;
+      const i = pool.indexOf(w);
+      if (i >= 0) pool.splice(i, 1);
+    });
+    w.unref();
+    pool.push(w);
+  }
+  return pool.slice(0, count);
+}
+
 /**
  * An executor running `threads` ways (the calling thread is one of them).
  * @param backend kernel backend (default: best available)
@@ -49,17 +68,29 @@ export interface ThreadsWorkerData {
 export function threadExecutor(threads: number, backend?: string): SvExecutor {
   const chosen = resolveBackend(SV_APPLY, backend);
   if (threads <= 1) return localExecutor(chosen);
-  let workers: Worker[] = [];
-  let ctl: Int32Array | undefined;
-  let failed: Error | undefined;
+  const token = {};
+  let helpers: Worker[] = [];
+  let ctlBuf: SharedArrayBuffer | undefined;
+  let buffers: Array<WebAssembly.Memory | SharedArrayBuffer> = [];
   let shared: ChunkedState | undefined;
+  const attach = (): void => {
+    if (attachedTo === token || !shared || !ctlBuf) return;
+    helpers.forEach((w, i) => {
+      const msg: ThreadsMessage = {
+        type: 'attach', buffers, precision: shared!.chunks[0] instanceof Float32Array ? 'single' : 'double', numQubits: shared!.numQubits,
+        chunkBits: shared!.chunkBits, ctl: ctlBuf!, part: i + 1, parts: threads, backend: chosen,
+      };
+      w.postMessage(msg);
+    });
+    attachedTo = token;
+  };
   return {
     alloc(n, precision, bits) {
       let state: ChunkedState;
-      let buffers: Array<WebAssembly.Memory | SharedArrayBuffer>;
+      let bufs: Array<WebAssembly.Memory | SharedArrayBuffer>;
       if (chosen === 'wasm-simd') {
         state = allocWasmState(n, precision, bits);
-        buffers = state.chunks.map((c) => chunkMemory(c)!);
+        bufs = state.chunks.map((c) => chunkMemory(c)!);
       } else {
         const chunkBits = Math.min(n, bits);
         const bytes = 2 ** chunkBits * (precision === 'single' ? 8 : 16);
@@ -67,42 +98,44 @@ export function threadExecutor(threads: number, backend?: string): SvExecutor {
         const chunks = sabs.map((b) => (precision === 'single' ? new Float32Array(b) : new Float64Array(b)));
         chunks[0][0] = 1;
         state = { numQubits: n, chunkBits, chunks };
-        buffers = sabs;
+        bufs = sabs;
       }
-      if (workers.length === 0) {
+      if (!shared) {
+        // Only the first allocated state is shared with the workers; others run here.
         shared = state;
-        const ctlBuf = new SharedArrayBuffer(8);
-        ctl = new Int32Array(ctlBuf);
-        for (let p = 1; p < threads; p++) {
-          const data: ThreadsWorkerData = { buffers, precision, numQubits: n, chunkBits: state.chunkBits, ctl: ctlBuf, part: p, parts: threads, backend: chosen };
-          const w = new Worker(new URL('./threads-worker.node.js', import.meta.url), { workerData: data });
-          w.on('error', (e) => (failed = e));
-          w.unref();
-          workers.push(w);
-        }
+        buffers = bufs;
+        ctlBuf = new SharedArrayBuffer(8);
+        helpers = workers(threads - 1);
       }
       return state;
     },
     apply(state, ops) {
-      if (failed) throw failed;
-      if (!ctl) throw new Error('threadExecutor: apply before alloc');
-      // Only the first allocated state is shared with the workers; others run here.
+      if (poolError) throw poolError;
+      if (!ctlBuf) throw new Error('threadExecutor: apply before alloc');
       const kernel = getKernel<ApplyKernel>(SV_APPLY, chosen);
       const routed = routeGlobalTargets(ops, state.numQubits, state.chunkBits);
       if (state !== shared) {
         for (const op of routed) kernel(state, op, 0, 1);
         return;
       }
-      for (const w of workers) w.postMessage({ ops: routed } satisfies ThreadsJob);
+      attach();
+      const ctl = new Int32Array(ctlBuf);
+      for (const w of helpers) w.postMessage({ type: 'ops', ops: routed } satisfies ThreadsMessage);
       for (const op of routed) {
         kernel(state, op, 0, threads);
         barrier(ctl, threads);
       }
-      if (failed) throw failed;
+      if (poolError) throw poolError;
     },
     close() {
-      for (const w of workers) void w.terminate();
-      workers = [];
+      // Let the workers drop the state's memory; the pool itself stays for the next run.
+      if (attachedTo === token) {
+        for (const w of helpers) w.postMessage({ type: 'detach' } satisfies ThreadsMessage);
+        attachedTo = undefined;
+      }
+      helpers = [];
+      shared = undefined;
+      buffers = [];
     },
   };
 }
