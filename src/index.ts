@@ -23,6 +23,8 @@ export { fuseGates, type FusedOp } from './statevector/fusion.js';
 export * from './statevector/reference.js';
 export { referenceEngine } from './statevector/reference-engine.js';
 export { Rng } from './statevector/rng.js';
+export { webThreadExecutor, installWebThreads, type WebWorkerConstructor } from './statevector/threads.web.js';
+export { createThreadPool, type ThreadPool, type ThreadWorker, type SpawnThreadWorker } from './statevector/threads.js';
 // --- tensor network (issue 4) ---
 export * from './network/types.js';
 export * from './tensor/index.js';

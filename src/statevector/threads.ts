@@ -1,0 +1,186 @@
+/**
+ * Thread executor for the fast state-vector engine, isomorphic: the state lives in shared memory
+ * (one shared WebAssembly.Memory or SharedArrayBuffer per chunk); every thread applies the same op
+ * list to its own slice of the iteration space and all meet at a barrier after each op. A slice's
+ * amplitudes are computed by exactly the same arithmetic whatever the thread count, so results are
+ * bit-identical for any `threads`. Workers come from an adapter: worker_threads in Node
+ * (threads.node.ts), Web Workers in browsers (threads.web.ts).
+ */
+import { getKernel, resolveBackend } from '../backend/registry.js';
+import type { Precision } from '../engine/types.js';
+import { localExecutor, type SvExecutor } from './engine.js';
+import { SV_APPLY, type Amps, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
+import { allocWasmState, attachChunk, chunkMemory, chunkView } from './wasm.js';
+import { routeGlobalTargets } from './global-qubits.js';
+
+/** Sense-reversing barrier on a shared Int32Array `[arrived, generation]`. */
+export function barrier(ctl: Int32Array, parties: number): void {
+  const gen = Atomics.load(ctl, 1);
+  if (Atomics.add(ctl, 0, 1) === parties - 1) {
+    Atomics.store(ctl, 0, 0);
+    Atomics.add(ctl, 1, 1);
+    Atomics.notify(ctl, 1);
+  } else while (Atomics.load(ctl, 1) === gen) Atomics.wait(ctl, 1, gen);
+}
+
+/** What a worker is told to work on: a state in shared memory and its share of the iteration space. */
+export interface ThreadsAttach {
+  readonly type: 'attach';
+  readonly buffers: ReadonlyArray<WebAssembly.Memory | SharedArrayBuffer>;
+  readonly precision: Precision;
+  readonly numQubits: number;
+  readonly chunkBits: number;
+  readonly ctl: SharedArrayBuffer;
+  readonly part: number;
+  readonly parts: number;
+  readonly backend: string;
+}
+
+/** Messages from the main thread: attach a state, apply ops to it (then meet at the barrier), detach. */
+export type ThreadsMessage = ThreadsAttach | { readonly type: 'ops'; readonly ops: readonly KernelOp[] } | { readonly type: 'detach' };
+
+/**
+ * The little of a worker the executor needs: Node's worker_threads and browser Web Workers both
+ * fit behind it (see threads.node.ts and threads.web.ts).
+ */
+export interface ThreadWorker {
+  postMessage(message: ThreadsMessage): void;
+}
+
+/** Starts one pool member; `onError` must be called if the worker dies. */
+export type SpawnThreadWorker = (onError: (error: Error) => void) => ThreadWorker;
+
+/** A process-wide pool of state-vector workers over one spawn function. */
+export interface ThreadPool {
+  /**
+   * An executor running `threads` ways (the calling thread is one of them, so it must be allowed to
+   * block on `Atomics.wait`: Node's main thread or a browser Web Worker, not a page's main thread).
+   * @param backend kernel backend (default: best available)
+   */
+  executor(threads: number, backend?: string): SvExecutor;
+}
+
+/**
+ * Makes a pool. Workers outlive a run: starting one costs far more than a 20-qubit circuit, so they
+ * are kept and re-attached to each state.
+ */
+export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
+  const pool: ThreadWorker[] = [];
+  let poolError: Error | undefined;
+  let attachedTo: object | undefined;
+  const workers = (count: number): ThreadWorker[] => {
+    while (pool.length < count) {
+      const w: ThreadWorker = spawn((e) => {
+        poolError = e;
+        const i = pool.indexOf(w);
+        if (i >= 0) pool.splice(i, 1);
+      });
+      pool.push(w);
+    }
+    return pool.slice(0, count);
+  };
+  return { executor: (threads, backend) => makeExecutor(threads, backend) };
+
+  function makeExecutor(threads: number, backend?: string): SvExecutor {
+    const chosen = resolveBackend(SV_APPLY, backend);
+    if (threads <= 1) return localExecutor(chosen);
+    const token = {};
+    let helpers: ThreadWorker[] = [];
+    let ctlBuf: SharedArrayBuffer | undefined;
+    let buffers: Array<WebAssembly.Memory | SharedArrayBuffer> = [];
+    let shared: ChunkedState | undefined;
+    const attach = (): void => {
+      if (attachedTo === token || !shared || !ctlBuf) return;
+      helpers.forEach((w, i) => {
+        const msg: ThreadsMessage = {
+          type: 'attach', buffers, precision: shared!.chunks[0] instanceof Float32Array ? 'single' : 'double', numQubits: shared!.numQubits,
+          chunkBits: shared!.chunkBits, ctl: ctlBuf!, part: i + 1, parts: threads, backend: chosen,
+        };
+        w.postMessage(msg);
+      });
+      attachedTo = token;
+    };
+    return {
+      alloc(n, precision, bits) {
+        let state: ChunkedState;
+        let bufs: Array<WebAssembly.Memory | SharedArrayBuffer>;
+        if (chosen === 'wasm-simd') {
+          state = allocWasmState(n, precision, bits);
+          bufs = state.chunks.map((c) => chunkMemory(c)!);
+        } else {
+          const chunkBits = Math.min(n, bits);
+          const bytes = 2 ** chunkBits * (precision === 'single' ? 8 : 16);
+          const sabs = Array.from({ length: 2 ** (n - chunkBits) }, () => new SharedArrayBuffer(bytes));
+          const chunks = sabs.map((b) => (precision === 'single' ? new Float32Array(b) : new Float64Array(b)));
+          chunks[0][0] = 1;
+          state = { numQubits: n, chunkBits, chunks };
+          bufs = sabs;
+        }
+        if (!shared) {
+          // Only the first allocated state is shared with the workers; others run here.
+          shared = state;
+          buffers = bufs;
+          ctlBuf = new SharedArrayBuffer(8);
+          helpers = workers(threads - 1);
+        }
+        return state;
+      },
+      apply(state, ops) {
+        if (poolError) throw poolError;
+        if (!ctlBuf) throw new Error('threadExecutor: apply before alloc');
+        const kernel = getKernel<ApplyKernel>(SV_APPLY, chosen);
+        const routed = routeGlobalTargets(ops, state.numQubits, state.chunkBits);
+        if (state !== shared) {
+          for (const op of routed) kernel(state, op, 0, 1);
+          return;
+        }
+        attach();
+        const ctl = new Int32Array(ctlBuf);
+        for (const w of helpers) w.postMessage({ type: 'ops', ops: routed } satisfies ThreadsMessage);
+        for (const op of routed) {
+          kernel(state, op, 0, threads);
+          barrier(ctl, threads);
+        }
+        if (poolError) throw poolError;
+      },
+      close() {
+        // Let the workers drop the state's memory; the pool itself stays for the next run.
+        if (attachedTo === token) {
+          for (const w of helpers) w.postMessage({ type: 'detach' } satisfies ThreadsMessage);
+          attachedTo = undefined;
+        }
+        helpers = [];
+        shared = undefined;
+        buffers = [];
+      },
+    };
+  }
+}
+
+/**
+ * The worker side: returns the message handler a pool member runs (each adapter wires it to its
+ * own message events).
+ */
+export function threadWorkerHandler(): (msg: ThreadsMessage) => void {
+  let job: { state: ChunkedState; ctl: Int32Array; kernel: ApplyKernel; data: ThreadsAttach } | undefined;
+  return (msg) => {
+    if (msg.type === 'attach') {
+      const data = msg;
+      const chunks: Amps[] = data.buffers.map((b) => {
+        if (b instanceof SharedArrayBuffer) return data.precision === 'single' ? new Float32Array(b) : new Float64Array(b);
+        const view = chunkView(b, data.precision, data.chunkBits);
+        attachChunk(view, b);
+        return view;
+      });
+      const state: ChunkedState = { numQubits: data.numQubits, chunkBits: data.chunkBits, chunks };
+      job = { state, ctl: new Int32Array(data.ctl), kernel: getKernel<ApplyKernel>(SV_APPLY, data.backend), data };
+    } else if (msg.type === 'detach') job = undefined;
+    else if (job) {
+      const { state, ctl, kernel, data } = job;
+      for (const op of msg.ops) {
+        kernel(state, op, data.part, data.parts);
+        barrier(ctl, data.parts);
+      }
+    }
+  };
+}
