@@ -217,3 +217,24 @@ export function diag32s(state: usize, mat: usize, lo: usize, dim: i32, lz: usize
     }
   }
 }
+
+/**
+ * Permutation block (X, CX, SWAP, CCX …): amplitude in column c moves to row perm[c], no
+ * arithmetic. shift: log2 bytes per amplitude (3 complex64, 4 complex128); perm: i32 per column.
+ */
+export function perm(state: usize, perm: usize, lo: usize, dim: i32, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32, tmp: usize, shift: u32): void {
+  for (let t = begin; t < end; t++) {
+    const b = insertZeros(t, lz, nz) | lmask;
+    for (let c = 0; c < dim; c++) {
+      const o = state + ((<usize>(b + load<u32>(lo + (<usize>c << 2)))) << shift);
+      v128.store(tmp + (<usize>c << 4), shift == 3 ? v128.load64_zero(o) : v128.load(o));
+    }
+    for (let c = 0; c < dim; c++) {
+      const r = load<u32>(perm + (<usize>c << 2));
+      const o = state + ((<usize>(b + load<u32>(lo + (<usize>r << 2)))) << shift);
+      const v = v128.load(tmp + (<usize>c << 4));
+      if (shift == 3) v128.store64_lane(o, v, 0);
+      else v128.store(o, v);
+    }
+  }
+}

@@ -3,7 +3,7 @@
  *
  * Each chunk of the state lives in its own shared WebAssembly.Memory (so a 30-qubit state is
  * several memories, none over 4 GiB), after a scratch area that holds the op's matrix and index
- * tables. Ops the SIMD kernels do not cover (permutations, targets on global qubits, blocks over
+ * tables. Ops the SIMD kernels do not cover (targets on global qubits, blocks over
  * 5 qubits, complex64 dense blocks on chunks of under four free bases) use the TypeScript kernel on
  * the same arrays, so results never depend on whether WASM is there.
  */
@@ -22,6 +22,7 @@ interface WasmExports {
   dense32q(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number): void;
   diag32(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
   dense64p(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number): void;
+  perm(state: number, perm: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number, shift: number): void;
   diag64(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
   diag32s(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
 }
@@ -112,9 +113,11 @@ function writeScratch(cm: ChunkMem, op: KernelOp, slot: number, single: boolean,
   const k = op.pos.length;
   const dim = 1 << k;
   const buf = cm.memory.buffer;
-  const entries = op.kind === 'diag' ? dim : dim * dim;
+  const entries = op.kind === 'diag' ? dim : op.kind === 'perm' ? 0 : dim * dim;
   // Layout: [0, 32 KiB) matrix, then tmp (1 KiB: each column and its re/im swap), lo (128 B), lz.
-  if (single && op.kind === 'dense') {
+  if (op.kind === 'perm') {
+    new Int32Array(buf, base, dim).set(op.perm);
+  } else if (single && op.kind === 'dense') {
     // Split form for dense32q: splat(re), splat(im).
     new Float32Array(buf, base, entries * 8).set(splitSplat(op.matrix, entries, 4));
   } else if (single) {
@@ -150,9 +153,10 @@ export const applyWasm: ApplyKernel = (state, op, part, parts) => {
   // complex64 dense blocks take four bases per step (dense32q), diagonal ones two (one when bit 0
   // is in use: diag32s); complex128 dense blocks two (dense64p), diagonal ones one.
   const quads = single && op.kind === 'dense';
+  // Permutations only move amplitudes: one basis per step (perm).
   const pairs = single ? op.kind === 'diag' && !bit0Used : op.kind === 'dense';
   const perStep = quads ? 4 : pairs ? 2 : 1;
-  if (!cm0 || op.kind === 'perm' || pl.kg > 0 || k > MAX_K || pl.nL < perStep) {
+  if (!cm0 || pl.kg > 0 || k > MAX_K || pl.nL < perStep) {
     applyJs(state, op, part, parts);
     return;
   }
@@ -176,6 +180,7 @@ export const applyWasm: ApplyKernel = (state, op, part, parts) => {
     const b0 = t - gi * nLw, b1 = lend - gi * nLw;
     const ex = cm.exports;
     if (op.kind === 'diag') (single ? (pairs ? ex.diag32 : ex.diag32s) : ex.diag64)(STATE_OFFSET, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1);
+    else if (op.kind === 'perm') ex.perm(STATE_OFFSET, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768, single ? 3 : 4);
     else (single ? ex.dense32q : ex.dense64p)(STATE_OFFSET, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768);
     t = lend;
   }

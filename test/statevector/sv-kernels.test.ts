@@ -1,6 +1,6 @@
 /**
  * Kernel-level checks of the WASM SIMD state-vector kernels against the plain TypeScript kernel:
- * every block size 1…5, every kind (dense, diagonal), targets and controls on the lowest bit
+ * every block size 1…5, every kind (dense, diagonal, permutation), targets and controls on the lowest bit
  * positions (the gather paths) and on high ones (the contiguous paths), both precisions, whole
  * chunks and tiny chunks, and split iteration ranges (as threads use them).
  */
@@ -33,6 +33,7 @@ function copyInto(dst: ChunkedState, src: ChunkedState): void {
 test('sv kernels: wasm-simd equals the TypeScript kernel for every block size, kind, position set and range split', () => {
   const rng = new Rng(11);
   let cases = 0;
+  let perms = 0;
   let simd = 0; // cases the SIMD kernels handle (not the TypeScript fallback)
   for (const precision of ['single', 'double'] as Precision[]) {
     const tol = precision === 'single' ? 1e-5 : 1e-13;
@@ -40,13 +41,18 @@ test('sv kernels: wasm-simd equals the TypeScript kernel for every block size, k
       const n = 7 + (trial % 4);
       const k = 1 + (trial % 5);
       const nCtrl = trial % 3 === 2 ? 1 + (trial % 2) : 0;
-      const kind: KernelOp['kind'] = trial % 4 === 3 ? 'diag' : 'dense';
+      const kind: KernelOp['kind'] = trial % 4 === 3 ? 'diag' : trial % 8 === 1 ? 'perm' : 'dense';
       const all = randomPositions(n, k + nCtrl, rng, trial % 2 === 0);
       const pos = Int32Array.from(all.slice(0, k).sort((a, b) => a - b));
       const ctrl = Int32Array.from(all.slice(k));
       const dim = 1 << k;
       const matrix = kind === 'dense' ? randomUnitary(k, rng) : Float64Array.from({ length: 2 * dim }, (_, i) => (i % 2 ? Math.sin(i) : Math.cos(i)));
-      const op: KernelOp = { kind, pos, ctrl, matrix, perm: new Int32Array(0) };
+      const perm = Int32Array.from({ length: dim }, (_, i) => i);
+      for (let i = dim - 1; i > 0; i--) {
+        const j = Math.floor(rng.random() * (i + 1));
+        [perm[i], perm[j]] = [perm[j], perm[i]];
+      }
+      const op: KernelOp = { kind, pos, ctrl, matrix, perm };
       // Chunks large enough that every target is local (global targets go to the TS kernel by design).
       const chunkBits = trial % 3 === 0 ? n : Math.max(...all.slice(0, k)) + 1 + (trial % 2);
       const w = allocWasmState(n, precision, Math.min(n, chunkBits));
@@ -55,6 +61,7 @@ test('sv kernels: wasm-simd equals the TypeScript kernel for every block size, k
       copyInto(j, w);
       const pl = planOp(op, w.chunkBits, w.chunks.length);
       if (pl.kg === 0 && pl.nL >= 4) simd++;
+      if (kind === 'perm') perms++;
       const parts = 1 + (trial % 3);
       for (let p = 0; p < parts; p++) applyWasm(w, op, p, parts);
       applyJs(j, op, 0, 1);
@@ -67,5 +74,6 @@ test('sv kernels: wasm-simd equals the TypeScript kernel for every block size, k
     }
   }
   assert.equal(cases, 240);
+  assert.ok(perms >= 20, `only ${perms} permutation cases`);
   assert.ok(simd >= 150, `only ${simd} cases reached the SIMD kernels`);
 });
