@@ -1,8 +1,9 @@
 /**
- * `npm run bench:sv [-- --max-qubits 26 --min-qubits 20 --sizes 20,24 --fuse 4 --threads 1,2 --depth 20 --no-qc --no-files]`: fast state-vector
+ * `npm run bench:sv [-- --max-qubits 26 --min-qubits 20 --sizes 20,24 --fuse 3,4 --threads 1,2 --depth 20 --no-qc --no-files]`: fast state-vector
  * benchmark. Measures this machine's copy bandwidth, then runs random grid circuits (depth 20) and
  * qsim's circuit_q24/circuit_q30 (../shared/circuits) at n = 20, 24, 26, 28, 30 (up to
- * --max-qubits), single precision, on 1 and 2 threads; and the same kind of 16/20-qubit circuits
+ * --max-qubits), single precision, for each fusion size on 1 and 2 threads (from 28 qubits on, only
+ * the largest thread count unless --all-threads); and the same kind of 16/20-qubit circuits
  * through the npm package quantum-circuit. Prints a table and one JSON line per row.
  * Bandwidth counts bytes read + written: one fused op sweeps the state once (2 × state bytes).
  */
@@ -25,12 +26,13 @@ const opt = (name: string, dflt: string): string => {
 };
 const maxQubits = Number(opt('max-qubits', '26'));
 const minQubits = Number(opt('min-qubits', '20'));
-const fuse = Number(opt('fuse', String(DEFAULT_FUSE)));
+const fuses = opt('fuse', String(DEFAULT_FUSE)).split(',').map(Number);
 const depth = Number(opt('depth', '20'));
 const threadList = opt('threads', '1,2').split(',').map(Number);
 const sizes = opt('sizes', '20,24,26,28,30').split(',').map(Number).filter((n) => n >= minQubits && n <= maxQubits);
 const withQc = !args.includes('--no-qc');
 const withFiles = !args.includes('--no-files');
+const allThreads = args.includes('--all-threads');
 // npm runs scripts from the repository root; the shared circuits sit next to it.
 const shared = join(process.cwd(), '..', 'shared', 'circuits');
 
@@ -73,7 +75,7 @@ function report(r: Row): void {
 const copy = copyBandwidth();
 console.log(`copy bandwidth (TypedArray.set, 256 MiB, read+write): ${copy.toFixed(2)} GB/s; free memory ${(freemem() / 1024 ** 3).toFixed(1)} GiB`);
 
-async function timeTaizhang(name: string, c: Circuit, threads: number): Promise<Row> {
+async function timeTaizhang(name: string, c: Circuit, threads: number, fuse: number): Promise<Row> {
   const n = c.numQubits;
   const passes = planCircuit(c, fuse).reduce((s, st) => s + (st.kind === 'ops' ? st.ops.length : 0), 0);
   const e = new StatevectorEngine({ executor: () => threadExecutor(threads) });
@@ -98,15 +100,17 @@ for (const n of sizes) {
     if (existsSync(path)) circuits.push([file, parseQsim(readFileSync(path, 'utf8'), path)]);
     else console.log(`skip ${file}: ${path} missing`);
   }
-  for (const [name, c] of circuits) {
-    let one: number | undefined;
-    for (const threads of threadList) {
-      const r = await timeTaizhang(name, c, threads);
-      if (threads === 1) one = r.seconds;
-      else if (one) r.speedup = one / r.seconds;
-      report(r);
+  const threadsHere = n >= 28 && !allThreads ? [Math.max(...threadList)] : threadList;
+  for (const [name, c] of circuits)
+    for (const fuse of fuses) {
+      let one: number | undefined;
+      for (const threads of threadsHere) {
+        const r = await timeTaizhang(name, c, threads, fuse);
+        if (threads === 1) one = r.seconds;
+        else if (one) r.speedup = one / r.seconds;
+        report(r);
+      }
     }
-  }
 }
 
 {
@@ -114,7 +118,7 @@ for (const n of sizes) {
   const n = Math.min(26, maxQubits);
   const st = allocState(n, 'single', 26);
   const exec = localExecutor();
-  for (const step of planCircuit(gridCircuit(n, 2), fuse)) if (step.kind === 'ops') exec.apply(st, step.ops);
+  for (const step of planCircuit(gridCircuit(n, 2), DEFAULT_FUSE)) if (step.kind === 'ops') exec.apply(st, step.ops);
   const rng = new Rng(1);
   const u = new Float64Array(1_000_000).map(() => rng.random());
   const t = performance.now();
@@ -132,7 +136,7 @@ if (withQc) {
   for (const n of [16, 20]) {
     if (n > maxQubits) continue;
     const c = gridCircuit(n, depth, { style: 'cz' });
-    const ours = await timeTaizhang(`grid-cz-d${depth}`, c, 1);
+    const ours = await timeTaizhang(`grid-cz-d${depth}`, c, 1, DEFAULT_FUSE);
     report(ours);
     const qc = new QuantumCircuit(n);
     for (const g of c.gates()) {

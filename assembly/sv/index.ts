@@ -55,13 +55,12 @@ export function dense32q(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
         v128.store(d, v128.shuffle<f32>(v0, v1, 1, 3, 5, 7), 16);
       }
     }
-    for (let r = 0; r < dim; r += 4) {
+    for (let r = 0; r < dim; r += 2) {
       if (dim == 2) {
         rows2(state, mat, lo, dim, tmp, contig, b0, b1, b2, b3, r);
         continue;
       }
       let ar0 = f32x4.splat(0), ai0 = f32x4.splat(0), ar1 = f32x4.splat(0), ai1 = f32x4.splat(0);
-      let ar2 = f32x4.splat(0), ai2 = f32x4.splat(0), ar3 = f32x4.splat(0), ai3 = f32x4.splat(0);
       const rs = <usize>dim << 5;
       let m = mat + (<usize>(r * dim) << 5);
       const mEnd = m + rs;
@@ -75,17 +74,9 @@ export function dense32q(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
         mr = v128.load(m + rs); mi = v128.load(m + rs, 16);
         ar1 = f32x4.add(ar1, f32x4.sub(f32x4.mul(mr, xr), f32x4.mul(mi, xi)));
         ai1 = f32x4.add(ai1, f32x4.add(f32x4.mul(mr, xi), f32x4.mul(mi, xr)));
-        mr = v128.load(m + 2 * rs); mi = v128.load(m + 2 * rs, 16);
-        ar2 = f32x4.add(ar2, f32x4.sub(f32x4.mul(mr, xr), f32x4.mul(mi, xi)));
-        ai2 = f32x4.add(ai2, f32x4.add(f32x4.mul(mr, xi), f32x4.mul(mi, xr)));
-        mr = v128.load(m + 3 * rs); mi = v128.load(m + 3 * rs, 16);
-        ar3 = f32x4.add(ar3, f32x4.sub(f32x4.mul(mr, xr), f32x4.mul(mi, xi)));
-        ai3 = f32x4.add(ai3, f32x4.add(f32x4.mul(mr, xi), f32x4.mul(mi, xr)));
       }
       storeRow(state, lo, contig, b0, b1, b2, b3, r, ar0, ai0);
       storeRow(state, lo, contig, b0, b1, b2, b3, r + 1, ar1, ai1);
-      storeRow(state, lo, contig, b0, b1, b2, b3, r + 2, ar2, ai2);
-      storeRow(state, lo, contig, b0, b1, b2, b3, r + 3, ar3, ai3);
     }
   }
 }
