@@ -2,12 +2,19 @@
  * Path finders behind one interface, and the hyper-optimizer that samples them.
  */
 import { GREEDY_COST_FNS, greedyPath } from '../greedy.js';
+import { estimateSlicing, sliceTree } from '../slicing.js';
+import type { ContractionCost } from '../types.js';
+import { HyperSampler } from './sampler.js';
+import type { HyperMethod } from './sampler.js';
 import { objectiveScore } from '../cost.js';
 import type { Objective } from '../cost.js';
 import { reconfigure } from '../reconfigure.js';
+import { bisectionParams, bisectionTree } from './bisection.js';
 import { mulberry32 } from '../rng.js';
 import { ContractionTree, IndexTotals } from '../tree.js';
 import type { ContractionProblem } from '../types.js';
+
+export type { HyperMethod } from './sampler.js';
 
 /** Common options of path finders. */
 export interface FinderOptions {
@@ -47,69 +54,137 @@ export const randomGreedyFinder: PathFinder = {
   },
 };
 
+/**
+ * Recursive hypergraph bisection (our multilevel partitioner): params `imbalance`,
+ * `imbalanceDecay`, `cutoff`, `weighting` (`log`/`const`), `noise`, `finishTemperature`,
+ * `subtreeSize` (see `BisectionParams`).
+ */
+export const bisectionFinder: PathFinder = {
+  name: 'bisection',
+  find(problem, options = {}) {
+    return bisectionTree(problem, bisectionParams(options.params), options.seed ?? 0);
+  },
+};
+
 /** Options of `hyperOptimize`. */
 export interface HyperOptions {
-  /** Time budget in seconds (default 5). */
+  /**
+   * Time budget in seconds for everything (default 5): the trials, the final reconfiguration
+   * and, when slicing is asked for, the slicing. About 85% goes to trials.
+   */
   timeSeconds?: number;
   /** Maximum number of trials (default unlimited within the budget). */
   maxTrials?: number;
+  /** What is minimised (default `flops`); `sliced` slices candidates to `maxWidth` and scores the sliced cost. */
   objective?: Objective;
-  /** Width limit for the `limit` objective (default 27). */
+  /** Width limit for the `limit` and `sliced` objectives and for slicing (default 27). */
   maxWidth?: number;
   seed?: number;
   /** Subtree size of the final reconfiguration of the best tree (default 8). */
   finalSubtreeSize?: number;
+  /** Methods sampled (default both `random-greedy` and `bisection`). */
+  methods?: readonly HyperMethod[];
+  /**
+   * Slice the result to `maxWidth` inside the budget (default: only for the `sliced` objective).
+   * The slicing always reaches the width target; past the deadline it just stops reconfiguring.
+   */
+  slice?: boolean;
 }
 
 /** Result of the hyper-optimizer. */
 export interface HyperResult {
+  /** Best tree (after the final reconfiguration; when sliced, the slice-reconfigured tree). */
   tree: ContractionTree;
   score: number;
   trials: number;
   seconds: number;
   best: { finder: string; params: Record<string, number | string>; seed: number };
+  /** Trials per method. */
+  methodTrials?: Record<string, number>;
+  /** Sliced indices and sliced cost, when slicing was asked for. */
+  sliced?: number[];
+  slicedCost?: ContractionCost;
 }
 
 /**
- * Runs randomized-greedy trials with sampled parameters (score function, temperature) inside a
- * time budget, reconfigures each candidate's subtrees, and keeps the best tree by `objective`.
- * Single-threaded: run several with different seeds on workers and keep the best to parallelise.
+ * Runs trials of randomized greedy and recursive hypergraph bisection with sampled parameters
+ * (see `HyperSampler`) inside a time budget, reconfigures promising candidates' subtrees, and
+ * keeps the best tree by `objective`; then reconfigures the winner and (optionally) slices it,
+ * all within the budget. Single-threaded: `hyperOptimizeThreads` runs several on workers.
  */
 export function hyperOptimize(problem: ContractionProblem, options: HyperOptions = {}): HyperResult {
   const t0 = Date.now();
   const budget = (options.timeSeconds ?? 5) * 1000;
+  const end = t0 + budget;
+  const searchEnd = t0 + 0.85 * budget;
   const objective = options.objective ?? 'flops';
   const maxWidth = options.maxWidth ?? 27;
+  const doSlice = options.slice ?? objective === 'sliced';
   const rand = mulberry32(options.seed ?? 1);
-  const fnNames = Object.keys(GREEDY_COST_FNS);
+  const sampler = new HyperSampler(rand, options.methods ?? ['random-greedy', 'bisection']);
   const totals = new IndexTotals(problem);
-  const score = (t: ContractionTree): number => objectiveScore(t.cost(), objective, maxWidth);
+  // Score of a tree; for `sliced`, candidates that cannot beat `bound` unsliced are not sliced
+  // (slicing never lowers the total cost).
+  const evaluate = (t: ContractionTree, bound: number): { score: number } => {
+    const c = t.cost();
+    if (objective !== 'sliced') return { score: objectiveScore(c, objective, maxWidth) };
+    const lower = objectiveScore(c, 'flops', maxWidth);
+    if (c.width <= maxWidth || lower >= bound) return { score: objectiveScore(c, 'sliced', maxWidth) };
+    const est = estimateSlicing(t, maxWidth);
+    return { score: objectiveScore({ ...c, multiplyAdds: est.multiplyAdds, width: est.width }, 'sliced', maxWidth) };
+  };
   // Trial 0: plain greedy, so the result is never worse than greedy.
   let bestTree = ContractionTree.fromPath(problem, greedyPath(problem), totals);
-  let best = score(bestTree);
+  let best = evaluate(bestTree, Infinity).score;
   let bestInfo: HyperResult['best'] = { finder: 'greedy', params: {}, seed: 0 };
   let trials = 1;
-  while (Date.now() - t0 < budget && (options.maxTrials === undefined || trials < options.maxTrials)) {
+  while (Date.now() < searchEnd && (options.maxTrials === undefined || trials < options.maxTrials)) {
+    const method = sampler.pickMethod();
+    const params = sampler.sample(method);
     const seed = Math.floor(rand() * 2 ** 31);
-    const params = {
-      costFn: fnNames[Math.floor(rand() * fnNames.length)],
-      temperature: rand() < 0.2 ? 0 : Math.exp(Math.log(0.001) + rand() * Math.log(1000)),
-    };
-    const fn = GREEDY_COST_FNS[params.costFn];
-    let tree = ContractionTree.fromPath(problem, greedyPath(problem, { seed, temperature: params.temperature, costFn: fn }), totals);
+    let tree = method === 'bisection'
+      ? bisectionTree(problem, bisectionParams(params), seed, totals)
+      : ContractionTree.fromPath(problem, greedyPath(problem, {
+        seed, temperature: Number(params.temperature), costFn: GREEDY_COST_FNS[String(params.costFn)] ?? GREEDY_COST_FNS['size-diff'],
+      }), totals);
     trials++;
     // Only polish promising candidates: reconfiguration costs more than a greedy run.
-    if (score(tree) < best + 6) tree = reconfigure(tree, { subtreeSize: 5 });
-    const s = score(tree);
-    if (s < best) {
-      best = s;
+    let ev = evaluate(tree, best + 6);
+    if (ev.score < best + 6) {
+      tree = reconfigure(tree, { subtreeSize: 5, deadline: searchEnd });
+      ev = evaluate(tree, best);
+    }
+    sampler.report(method, params, ev.score);
+    if (ev.score < best) {
+      best = ev.score;
       bestTree = tree;
-      bestInfo = { finder: 'random-greedy', params, seed };
+      bestInfo = { finder: method, params, seed };
     }
   }
-  bestTree = reconfigure(bestTree, { subtreeSize: options.finalSubtreeSize ?? 8 });
-  best = score(bestTree);
-  return { tree: bestTree, score: best, trials, seconds: (Date.now() - t0) / 1000, best: bestInfo };
+  // Final polish, bounded: reconfiguration until 92% of the budget, slicing until the end.
+  const polished = reconfigure(bestTree, { subtreeSize: options.finalSubtreeSize ?? 8, deadline: t0 + 0.92 * budget });
+  let result: HyperResult;
+  if (doSlice) {
+    let sl = sliceTree(polished, { maxWidth, deadline: end });
+    // The interleaved slice–reconfigure loop usually wins; keep plain slicing of the unpolished
+    // best tree if it does not.
+    if (bestTree !== polished && Date.now() < end) {
+      const plain = sliceTree(bestTree, { maxWidth, reconfigureEvery: 0 });
+      if (plain.cost.multiplyAdds < sl.cost.multiplyAdds) sl = plain;
+    }
+    const slScore = objectiveScore(sl.cost, objective === 'sliced' ? 'sliced' : objective, maxWidth);
+    result = {
+      tree: sl.tree, score: slScore, trials, seconds: 0, best: bestInfo, sliced: sl.sliced, slicedCost: sl.cost,
+    };
+  } else {
+    const ev = evaluate(polished, Infinity);
+    result = ev.score <= best
+      ? { tree: polished, score: ev.score, trials, seconds: 0, best: bestInfo }
+      : { tree: bestTree, score: best, trials, seconds: 0, best: bestInfo };
+  }
+  result.methodTrials = sampler.counts();
+  result.seconds = (Date.now() - t0) / 1000;
+  return result;
 }
 
 /** Hyper-optimizer as a `PathFinder` (params: `timeSeconds`, `objective`). */
@@ -129,5 +204,6 @@ export const hyperFinder: PathFinder = {
 export const FINDERS: Readonly<Record<string, PathFinder>> = {
   greedy: greedyFinder,
   'random-greedy': randomGreedyFinder,
+  bisection: bisectionFinder,
   hyper: hyperFinder,
 };
