@@ -57,6 +57,13 @@ export function sliceTree(tree: ContractionTree, options: SliceOptions = {}): Sl
   let cost = cur.cost(sliced);
   const limit = 2 ** target;
   while (cost.width > target + 1e-9) {
+    if (Date.now() > deadline) {
+      // Out of time: finish with the fast estimate's rule (no reconfiguration).
+      const est = estimateSlicing(cur, target, sliced);
+      sliced.splice(0, sliced.length, ...est.sliced);
+      cost = cur.cost(sliced);
+      break;
+    }
     const sl = new Set(sliced);
     const candidates = new Set<number>();
     for (const node of cur.internalNodes()) {
@@ -90,7 +97,7 @@ export function sliceTree(tree: ContractionTree, options: SliceOptions = {}): Sl
     cost = cur.cost(sliced);
   }
   // Reconfiguration can make an earlier slice useless: drop slices that are no longer needed.
-  for (let j = sliced.length - 1; j >= 0; j--) {
+  for (let j = sliced.length - 1; j >= 0 && Date.now() <= deadline; j--) {
     const trial = sliced.filter((_, t) => t !== j);
     const c = cur.cost(trial);
     if (c.width <= target + 1e-9) {
@@ -118,8 +125,9 @@ export interface SliceEstimate {
  * Fast slicing estimate for scoring candidate trees, with no reconfiguration, on flat per-node
  * log2 tallies (one step costs O(total legs)): each step slices an index of the widest
  * intermediates, the one held by most of them, ties broken by the lowest total multiply-adds.
+ * `initial` indices start out sliced (and are part of the returned set).
  */
-export function estimateSlicing(tree: ContractionTree, maxWidth: number = DEFAULT_MAX_WIDTH): SliceEstimate {
+export function estimateSlicing(tree: ContractionTree, maxWidth: number = DEFAULT_MAX_WIDTH, initial: readonly number[] = []): SliceEstimate {
   const sizes = tree.problem.sizes;
   const output = new Set(tree.problem.output);
   const nodes = tree.internalNodes();
@@ -154,6 +162,15 @@ export function estimateSlicing(tree: ContractionTree, maxWidth: number = DEFAUL
   const isSliced = new Set<number>();
   let slices = 1;
   const eps = 1e-9;
+  const sliceIndex = (i: number): void => {
+    const lg = Math.log2(sizes[i]);
+    for (const k of inPair.get(i) ?? []) pairLog[k] -= lg;
+    for (const k of inOut.get(i) ?? []) outLog[k] -= lg;
+    sliced.push(i);
+    isSliced.add(i);
+    slices *= sizes[i];
+  };
+  for (const i of initial) if (!isSliced.has(i)) sliceIndex(i);
   for (;;) {
     let width = 0;
     for (let k = 0; k < nn; k++) width = Math.max(width, outLog[k]);
@@ -183,12 +200,7 @@ export function estimateSlicing(tree: ContractionTree, maxWidth: number = DEFAUL
         bestIdx = i;
       }
     }
-    const lg = Math.log2(sizes[bestIdx]);
-    for (const k of inPair.get(bestIdx) ?? []) pairLog[k] -= lg;
-    for (const k of inOut.get(bestIdx) ?? []) outLog[k] -= lg;
-    sliced.push(bestIdx);
-    isSliced.add(bestIdx);
-    slices *= sizes[bestIdx];
+    sliceIndex(bestIdx);
   }
   let T = 0;
   let width = 0;

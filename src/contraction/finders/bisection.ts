@@ -42,6 +42,8 @@ export interface BisectionParams {
   initialTries?: number;
   /** 1: open indices of a subset connect to a dummy "rest of network" vertex; 0 (default): ignored. */
   outputVertex?: number;
+  /** Wall-clock deadline (`Date.now()` ms): past it, remaining subsets are finished by greedy. */
+  deadline?: number;
 }
 
 /** Reads `BisectionParams` from the loosely typed `FinderOptions.params`. */
@@ -126,8 +128,9 @@ export function bisectionTree(problem: ContractionProblem, params: BisectionPara
 
   const finish = (leaves: Int32Array): TreeNode => combine(Array.from(leaves, (t) => tot.leaf(t)));
 
+  const deadline = params.deadline ?? Infinity;
   const split = (leaves: Int32Array): TreeNode => {
-    if (leaves.length <= cutoff) return finish(leaves);
+    if (leaves.length <= cutoff || Date.now() > deadline) return finish(leaves);
     const used = countIn(leaves);
     // Open indices (held outside the subset, or global outputs) may join a dummy vertex `nv`
     // standing for the rest of the network: the side without it then has exactly the cut as

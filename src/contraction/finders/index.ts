@@ -70,7 +70,7 @@ export const bisectionFinder: PathFinder = {
 export interface HyperOptions {
   /**
    * Time budget in seconds for everything (default 5): the trials, the final reconfiguration
-   * and, when slicing is asked for, the slicing. About 85% goes to trials.
+   * and, when slicing is asked for, the slicing. About 80% goes to trials.
    */
   timeSeconds?: number;
   /** Maximum number of trials (default unlimited within the budget). */
@@ -116,7 +116,7 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   const t0 = Date.now();
   const budget = (options.timeSeconds ?? 5) * 1000;
   const end = t0 + budget;
-  const searchEnd = t0 + 0.85 * budget;
+  const searchEnd = t0 + 0.8 * budget;
   const objective = options.objective ?? 'flops';
   const maxWidth = options.maxWidth ?? 27;
   const doSlice = options.slice ?? objective === 'sliced';
@@ -143,7 +143,7 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
     const params = sampler.sample(method);
     const seed = Math.floor(rand() * 2 ** 31);
     let tree = method === 'bisection'
-      ? bisectionTree(problem, bisectionParams(params), seed, totals)
+      ? bisectionTree(problem, { ...bisectionParams(params), deadline: searchEnd }, seed, totals)
       : ContractionTree.fromPath(problem, greedyPath(problem, {
         seed, temperature: Number(params.temperature), costFn: GREEDY_COST_FNS[String(params.costFn)] ?? GREEDY_COST_FNS['size-diff'],
       }), totals);
@@ -161,16 +161,17 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
       bestInfo = { finder: method, params, seed };
     }
   }
-  // Final polish, bounded: reconfiguration until 92% of the budget, slicing until the end.
-  const polished = reconfigure(bestTree, { subtreeSize: options.finalSubtreeSize ?? 8, deadline: t0 + 0.92 * budget });
+  // Final polish, bounded: reconfiguration until 88% of the budget, slice–reconfigure loops until
+  // 97% (then plain fast slicing finishes, leaving room for worker hand-off).
+  const polished = reconfigure(bestTree, { subtreeSize: options.finalSubtreeSize ?? 8, deadline: t0 + 0.88 * budget });
   let result: HyperResult;
   if (doSlice) {
-    let sl = sliceTree(polished, { maxWidth, deadline: end });
+    let sl = sliceTree(polished, { maxWidth, deadline: t0 + 0.97 * budget });
     // The interleaved slice–reconfigure loop usually wins; keep plain slicing of the unpolished
     // best tree if it does not.
     if (bestTree !== polished && Date.now() < end) {
-      const plain = sliceTree(bestTree, { maxWidth, reconfigureEvery: 0 });
-      if (plain.cost.multiplyAdds < sl.cost.multiplyAdds) sl = plain;
+      const est = estimateSlicing(bestTree, maxWidth);
+      if (est.multiplyAdds < sl.cost.multiplyAdds) sl = { tree: bestTree, sliced: est.sliced, cost: bestTree.cost(est.sliced) };
     }
     const slScore = objectiveScore(sl.cost, objective === 'sliced' ? 'sliced' : objective, maxWidth);
     result = {
