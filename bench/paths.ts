@@ -1,9 +1,9 @@
 /**
- * `npm run bench:paths [-- --budget SECONDS] [--threads N] [--only NAME] [--methods LIST]`:
+ * `npm run bench:paths [-- --budget SECONDS] [--threads N] [--only NAME] [--methods LIST] [--objective O]`:
  * contraction-order quality on supremacy circuits. For each circuit (single amplitude of all
  * zeros, simplified network): plain greedy vs the hyper-optimizer (randomized greedy + recursive
  * hypergraph bisection by default; `--methods random-greedy` for the greedy-only search) with the
- * `sliced` objective: log10 multiply-adds and log2 width of the best tree, then log10
+ * `sliced` objective by default: log10 multiply-adds and log2 width of the best tree, then log10
  * multiply-adds, slices and overhead after slicing to width ≤ 2^27, all inside the budget.
  * Prints a table and one JSON line per row.
  */
@@ -20,6 +20,7 @@ import { hyperOptimizeThreads } from '../src/contraction/hyper.node.js';
 import { sliceTree } from '../src/contraction/slicing.js';
 import type { Circuit } from '../src/circuit/circuit.js';
 import type { HyperMethod } from '../src/contraction/finders/index.js';
+import type { Objective } from '../src/contraction/cost.js';
 
 const argv = process.argv.slice(2);
 const bi = argv.indexOf('--budget');
@@ -29,6 +30,8 @@ const threads = ti >= 0 ? Number(argv[ti + 1]) : 2;
 const only = argv.indexOf('--only') >= 0 ? argv[argv.indexOf('--only') + 1] : undefined;
 const mi = argv.indexOf('--methods');
 const methods = (mi >= 0 ? argv[mi + 1].split(',') : ['random-greedy', 'bisection']) as HyperMethod[];
+const oi = argv.indexOf('--objective');
+const objective = (oi >= 0 ? argv[oi + 1] : 'sliced') as Objective;
 // Repo root: walk up from this file to the first folder holding package.json (dist/ or .build/).
 let root = dirname(fileURLToPath(import.meta.url));
 while (!existsSync(resolve(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
@@ -48,7 +51,7 @@ const rows: Array<{ name: string; make: () => { circuit: Circuit; source: string
 ];
 
 const fmt = (x: number, d = 2): string => x.toFixed(d).padStart(8);
-console.log(`paths bench: hyper-optimizer [${methods.join('+')}] budget ${budget}s per circuit (search + reconfiguration + slicing) on ${threads} threads, objective: multiply-adds after slicing to width 27`);
+console.log(`paths bench: hyper-optimizer [${methods.join('+')}] budget ${budget}s per circuit (search + reconfiguration + slicing) on ${threads} threads, objective ${objective} (sliced = multiply-adds after slicing to width 27)`);
 console.log('circuit                  source       tensors | greedy log10madd  width  slice-ovh | hyper log10madd  width | sliced log10madd slices  overhead | winner          trials  secs');
 for (const row of rows) {
   if (only && !row.name.includes(only)) continue;
@@ -59,7 +62,7 @@ for (const row of rows) {
   const gc = g.cost();
   const gs = sliceTree(g, { maxWidth: 27, reconfigureEvery: 0 });
   const t0 = Date.now();
-  const h = await hyperOptimizeThreads(problem, { timeSeconds: budget, objective: 'sliced', maxWidth: 27, seed: 1, threads, methods });
+  const h = await hyperOptimizeThreads(problem, { timeSeconds: budget, objective, maxWidth: 27, seed: 1, threads, methods, slice: true });
   const secs = (Date.now() - t0) / 1000;
   const hs = { cost: h.slicedCost ?? h.tree.cost() };
   const hc = h.tree.cost();

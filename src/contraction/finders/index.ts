@@ -3,6 +3,7 @@
  */
 import { GREEDY_COST_FNS, greedyPath } from '../greedy.js';
 import { estimateSlicing, sliceTree } from '../slicing.js';
+import type { SliceResult } from '../slicing.js';
 import type { ContractionCost } from '../types.js';
 import { HyperSampler } from './sampler.js';
 import type { HyperMethod } from './sampler.js';
@@ -66,11 +67,15 @@ export const bisectionFinder: PathFinder = {
   },
 };
 
+/** Number of best candidates kept for the final slice–reconfigure loops. */
+const POOL_SIZE = 3;
+
 /** Options of `hyperOptimize`. */
 export interface HyperOptions {
   /**
    * Time budget in seconds for everything (default 5): the trials, the final reconfiguration
-   * and, when slicing is asked for, the slicing. About 80% goes to trials.
+   * and, when slicing is asked for, the slicing. Trials get 80% (55% when slicing: the rest goes
+   * to slice–reconfigure loops on the best few candidates).
    */
   timeSeconds?: number;
   /** Maximum number of trials (default unlimited within the budget). */
@@ -115,11 +120,20 @@ export interface HyperResult {
 export function hyperOptimize(problem: ContractionProblem, options: HyperOptions = {}): HyperResult {
   const t0 = Date.now();
   const budget = (options.timeSeconds ?? 5) * 1000;
-  const end = t0 + budget;
-  const searchEnd = t0 + 0.8 * budget;
   const objective = options.objective ?? 'flops';
   const maxWidth = options.maxWidth ?? 27;
   const doSlice = options.slice ?? objective === 'sliced';
+  // Slicing with interleaved reconfiguration is costly and changes trees a lot, so it gets a
+  // larger share of the budget, spread over several of the best candidates.
+  const searchEnd = t0 + (doSlice ? 0.55 : 0.8) * budget;
+  const pool: Array<{ score: number; tree: ContractionTree }> = [];
+  const addToPool = (score: number, tree: ContractionTree): void => {
+    if (pool.length >= POOL_SIZE && score >= pool[pool.length - 1].score) return;
+    if (pool.some((x) => x.tree === tree)) return;
+    pool.push({ score, tree });
+    pool.sort((a, b) => a.score - b.score);
+    if (pool.length > POOL_SIZE) pool.length = POOL_SIZE;
+  };
   const rand = mulberry32(options.seed ?? 1);
   const sampler = new HyperSampler(rand, options.methods ?? ['random-greedy', 'bisection']);
   const totals = new IndexTotals(problem);
@@ -136,6 +150,7 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   // Trial 0: plain greedy, so the result is never worse than greedy.
   let bestTree = ContractionTree.fromPath(problem, greedyPath(problem), totals);
   let best = evaluate(bestTree, Infinity).score;
+  addToPool(best, bestTree);
   let bestInfo: HyperResult['best'] = { finder: 'greedy', params: {}, seed: 0 };
   let trials = 1;
   while (Date.now() < searchEnd && (options.maxTrials === undefined || trials < options.maxTrials)) {
@@ -155,29 +170,37 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
       ev = evaluate(tree, best);
     }
     sampler.report(method, params, ev.score);
+    addToPool(ev.score, tree);
     if (ev.score < best) {
       best = ev.score;
       bestTree = tree;
       bestInfo = { finder: method, params, seed };
     }
   }
-  // Final polish, bounded: reconfiguration until 88% of the budget, slice–reconfigure loops until
-  // 97% (then plain fast slicing finishes, leaving room for worker hand-off).
-  const polished = reconfigure(bestTree, { subtreeSize: options.finalSubtreeSize ?? 8, deadline: t0 + 0.88 * budget });
   let result: HyperResult;
   if (doSlice) {
-    let sl = sliceTree(polished, { maxWidth, deadline: t0 + 0.97 * budget });
-    // The interleaved slice–reconfigure loop usually wins; keep plain slicing of the unpolished
-    // best tree if it does not.
-    if (bestTree !== polished && Date.now() < end) {
-      const est = estimateSlicing(bestTree, maxWidth);
-      if (est.multiplyAdds < sl.cost.multiplyAdds) sl = { tree: bestTree, sliced: est.sliced, cost: bestTree.cost(est.sliced) };
+    // Slice–reconfigure loops on the pool's trees, best first, sharing the time left until 97%
+    // of the budget (past a slot's deadline the fast estimate finishes that slicing).
+    const sliceEnd = t0 + 0.97 * budget;
+    let bestSl: SliceResult | undefined;
+    for (let j = 0; j < pool.length; j++) {
+      const now = Date.now();
+      if (bestSl && now >= sliceEnd) break;
+      const share = Math.max(0, sliceEnd - now) / (pool.length - j);
+      const cand = reconfigure(pool[j].tree, { subtreeSize: options.finalSubtreeSize ?? 8, deadline: now + 0.3 * share });
+      const need = cand.cost().width - maxWidth;
+      const every = Math.max(1, Math.ceil(need / 16));
+      const sl = sliceTree(cand, { maxWidth, reconfigureEvery: every, deadline: now + share });
+      if (!bestSl || sl.cost.multiplyAdds < bestSl.cost.multiplyAdds) bestSl = sl;
     }
+    const sl = bestSl!;
     const slScore = objectiveScore(sl.cost, objective === 'sliced' ? 'sliced' : objective, maxWidth);
     result = {
       tree: sl.tree, score: slScore, trials, seconds: 0, best: bestInfo, sliced: sl.sliced, slicedCost: sl.cost,
     };
   } else {
+    // Final polish, bounded: reconfiguration until 88% of the budget.
+    const polished = reconfigure(bestTree, { subtreeSize: options.finalSubtreeSize ?? 8, deadline: t0 + 0.88 * budget });
     const ev = evaluate(polished, Infinity);
     result = ev.score <= best
       ? { tree: polished, score: ev.score, trials, seconds: 0, best: bestInfo }
