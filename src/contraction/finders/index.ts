@@ -125,7 +125,10 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   const doSlice = options.slice ?? objective === 'sliced';
   // Slicing with interleaved reconfiguration is costly and changes trees a lot, so it gets a
   // larger share of the budget, spread over several of the best candidates.
-  const searchEnd = t0 + (doSlice ? 0.55 : 0.8) * budget;
+  // (Only while the best tree still needs slicing; otherwise trials get 80%.)
+  const searchEndSliced = t0 + 0.55 * budget;
+  const searchEndPlain = t0 + 0.8 * budget;
+  let searchEnd = doSlice ? searchEndSliced : searchEndPlain;
   const pool: Array<{ score: number; tree: ContractionTree }> = [];
   const addToPool = (score: number, tree: ContractionTree): void => {
     if (pool.length >= POOL_SIZE && score >= pool[pool.length - 1].score) return;
@@ -151,6 +154,10 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   let bestTree = ContractionTree.fromPath(problem, greedyPath(problem), totals);
   let best = evaluate(bestTree, Infinity).score;
   addToPool(best, bestTree);
+  const updateSearchEnd = (): void => {
+    if (doSlice) searchEnd = pool[0].tree.cost().width > maxWidth + 1e-9 ? searchEndSliced : searchEndPlain;
+  };
+  updateSearchEnd();
   let bestInfo: HyperResult['best'] = { finder: 'greedy', params: {}, seed: 0 };
   let trials = 1;
   while (Date.now() < searchEnd && (options.maxTrials === undefined || trials < options.maxTrials)) {
@@ -171,6 +178,7 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
     }
     sampler.report(method, params, ev.score);
     addToPool(ev.score, tree);
+    if (pool[0].tree === tree) updateSearchEnd();
     if (ev.score < best) {
       best = ev.score;
       bestTree = tree;

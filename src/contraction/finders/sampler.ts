@@ -25,6 +25,9 @@ const TOP_KEEP = 6;
 /** Adaptive sampler of (method, parameters). */
 export class HyperSampler {
   private readonly stats = new Map<HyperMethod, MethodStats>();
+  /** Best score of bisection trials with unconstrained (imbalance ≥ 1) and balanced splits. */
+  private readonly peelBest = [Infinity, Infinity];
+  private readonly peelTrials = [0, 0];
 
   constructor(
     private readonly rand: () => number,
@@ -72,6 +75,11 @@ export class HyperSampler {
     const st = this.stats.get(method)!;
     st.trials++;
     if (score < st.best) st.best = score;
+    if (method === 'bisection') {
+      const c = Number(params.imbalance) >= 1 ? 1 : 0;
+      this.peelTrials[c]++;
+      if (score < this.peelBest[c]) this.peelBest[c] = score;
+    }
     if (!Number.isFinite(score)) return;
     st.top.push({ score, params });
     st.top.sort((a, b) => a.score - b.score);
@@ -103,7 +111,16 @@ export class HyperSampler {
     const r = this.rand;
     // Imbalance ≥ 1 makes a split an unconstrained min cut (only both sides non-empty): it peels
     // small low-cut branches off a stem, which suits deep circuits; smaller values give balanced trees.
-    const imbalance = r() < 0.4 ? 1 + 0.5 * r() : this.logUniform(0.01, 1);
+    // Which kind is drawn adapts like the method choice (peeling is slow on large networks and
+    // poor on shallow ones, so it should fade when it does not pay).
+    let pPeel = 0.4;
+    if (this.peelTrials[0] >= 2 && this.peelTrials[1] >= 2) {
+      const b = Math.min(this.peelBest[0], this.peelBest[1]);
+      const w0 = Math.max(0.1, Math.exp(-(this.peelBest[0] - b) / 2));
+      const w1 = Math.max(0.1, Math.exp(-(this.peelBest[1] - b) / 2));
+      pPeel = w1 / (w0 + w1);
+    }
+    const imbalance = r() < pPeel ? 1 + 0.5 * r() : this.logUniform(0.01, 1);
     return {
       imbalance,
       imbalanceDecay: r() < 0.5 ? 0 : -3 + 6 * r(),
