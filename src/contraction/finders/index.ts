@@ -114,8 +114,9 @@ export interface HyperResult {
 /**
  * Runs trials of randomized greedy and recursive hypergraph bisection with sampled parameters
  * (see `HyperSampler`) inside a time budget, reconfigures promising candidates' subtrees, and
- * keeps the best tree by `objective`; then reconfigures the winner and (optionally) slices it,
- * all within the budget. Single-threaded: `hyperOptimizeThreads` runs several on workers.
+ * keeps the best tree by `objective`. Then, still within the budget, it reconfigures the winner,
+ * or (when slicing) runs slice–reconfigure loops on the best three candidates and keeps the
+ * cheapest sliced result. Single-threaded: `hyperOptimizeThreads` runs several on workers.
  */
 export function hyperOptimize(problem: ContractionProblem, options: HyperOptions = {}): HyperResult {
   const t0 = Date.now();
@@ -129,11 +130,11 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   const searchEndSliced = t0 + 0.55 * budget;
   const searchEndPlain = t0 + 0.8 * budget;
   let searchEnd = doSlice ? searchEndSliced : searchEndPlain;
-  const pool: Array<{ score: number; tree: ContractionTree }> = [];
-  const addToPool = (score: number, tree: ContractionTree): void => {
+  const pool: Array<{ score: number; tree: ContractionTree; info: HyperResult['best'] }> = [];
+  const addToPool = (score: number, tree: ContractionTree, info: HyperResult['best']): void => {
     if (pool.length >= POOL_SIZE && score >= pool[pool.length - 1].score) return;
     if (pool.some((x) => x.tree === tree)) return;
-    pool.push({ score, tree });
+    pool.push({ score, tree, info });
     pool.sort((a, b) => a.score - b.score);
     if (pool.length > POOL_SIZE) pool.length = POOL_SIZE;
   };
@@ -153,12 +154,12 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   // Trial 0: plain greedy, so the result is never worse than greedy.
   let bestTree = ContractionTree.fromPath(problem, greedyPath(problem), totals);
   let best = evaluate(bestTree, Infinity).score;
-  addToPool(best, bestTree);
+  let bestInfo: HyperResult['best'] = { finder: 'greedy', params: {}, seed: 0 };
+  addToPool(best, bestTree, bestInfo);
   const updateSearchEnd = (): void => {
     if (doSlice) searchEnd = pool[0].tree.cost().width > maxWidth + 1e-9 ? searchEndSliced : searchEndPlain;
   };
   updateSearchEnd();
-  let bestInfo: HyperResult['best'] = { finder: 'greedy', params: {}, seed: 0 };
   let trials = 1;
   while (Date.now() < searchEnd && (options.maxTrials === undefined || trials < options.maxTrials)) {
     const method = sampler.pickMethod();
@@ -177,7 +178,7 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
       ev = evaluate(tree, best);
     }
     sampler.report(method, params, ev.score);
-    addToPool(ev.score, tree);
+    addToPool(ev.score, tree, { finder: method, params, seed });
     if (pool[0].tree === tree) updateSearchEnd();
     if (ev.score < best) {
       best = ev.score;
@@ -191,6 +192,7 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
     // of the budget (past a slot's deadline the fast estimate finishes that slicing).
     const sliceEnd = t0 + 0.97 * budget;
     let bestSl: SliceResult | undefined;
+    let slInfo = bestInfo;
     for (let j = 0; j < pool.length; j++) {
       const now = Date.now();
       if (bestSl && now >= sliceEnd) break;
@@ -199,12 +201,15 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
       const need = cand.cost().width - maxWidth;
       const every = Math.max(1, Math.ceil(need / 16));
       const sl = sliceTree(cand, { maxWidth, reconfigureEvery: every, deadline: now + share });
-      if (!bestSl || sl.cost.multiplyAdds < bestSl.cost.multiplyAdds) bestSl = sl;
+      if (!bestSl || sl.cost.multiplyAdds < bestSl.cost.multiplyAdds) {
+        bestSl = sl;
+        slInfo = pool[j].info;
+      }
     }
     const sl = bestSl!;
     const slScore = objectiveScore(sl.cost, objective === 'sliced' ? 'sliced' : objective, maxWidth);
     result = {
-      tree: sl.tree, score: slScore, trials, seconds: 0, best: bestInfo, sliced: sl.sliced, slicedCost: sl.cost,
+      tree: sl.tree, score: slScore, trials, seconds: 0, best: slInfo, sliced: sl.sliced, slicedCost: sl.cost,
     };
   } else {
     // Final polish, bounded: reconfiguration until 88% of the budget.
