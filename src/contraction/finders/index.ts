@@ -197,9 +197,13 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
       const now = Date.now();
       if (bestSl && now >= sliceEnd) break;
       const share = Math.max(0, sliceEnd - now) / (pool.length - j);
-      const cand = reconfigure(pool[j].tree, { subtreeSize: options.finalSubtreeSize ?? 8, deadline: now + 0.3 * share });
-      const need = cand.cost().width - maxWidth;
-      const every = Math.max(1, Math.ceil(need / 16));
+      // One reconfiguration pass (size 6, as in the slicing loop) both polishes the candidate
+      // and times a pass, which sets how often the slicing loop can afford to reconfigure.
+      const cand = reconfigure(pool[j].tree, { subtreeSize: 6, deadline: now + 0.3 * share });
+      const passMs = Math.max(1, Date.now() - now);
+      const need = Math.ceil(cand.cost().width - maxWidth);
+      const passes = Math.max(1, Math.floor((now + share - Date.now()) / (1.5 * passMs)));
+      const every = Math.max(1, Math.ceil(need / passes));
       const sl = sliceTree(cand, { maxWidth, reconfigureEvery: every, deadline: now + share });
       if (!bestSl || sl.cost.multiplyAdds < bestSl.cost.multiplyAdds) {
         bestSl = sl;
