@@ -156,6 +156,9 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   let best = evaluate(bestTree, Infinity).score;
   let bestInfo: HyperResult['best'] = { finder: 'greedy', params: {}, seed: 0 };
   addToPool(best, bestTree, bestInfo);
+  // With slicing, the unsliced-cheapest tree also gets a slicing slot: slice–reconfigure loops
+  // reshape trees a lot, and the sliced estimate alone is a poor predictor of their outcome.
+  let flopsBest = { madds: bestTree.cost().multiplyAdds, tree: bestTree, info: bestInfo };
   const updateSearchEnd = (): void => {
     if (doSlice) searchEnd = pool[0].tree.cost().width > maxWidth + 1e-9 ? searchEndSliced : searchEndPlain;
   };
@@ -179,6 +182,10 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
     }
     sampler.report(method, params, ev.score);
     addToPool(ev.score, tree, { finder: method, params, seed });
+    if (doSlice) {
+      const m = tree.cost().multiplyAdds;
+      if (m < flopsBest.madds) flopsBest = { madds: m, tree, info: { finder: method, params, seed } };
+    }
     if (pool[0].tree === tree) updateSearchEnd();
     if (ev.score < best) {
       best = ev.score;
@@ -188,9 +195,11 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   }
   let result: HyperResult;
   if (doSlice) {
-    // Slice–reconfigure loops on the pool's trees, best first, sharing the time left until 97%
+    // Slice–reconfigure loops on the pool's trees (best three by score, then the unsliced-cheapest),
+    // sharing the time left until 97%
     // of the budget (past a slot's deadline the fast estimate finishes that slicing).
     const sliceEnd = t0 + 0.97 * budget;
+    if (!pool.some((x) => x.tree === flopsBest.tree)) pool.push({ score: Infinity, tree: flopsBest.tree, info: flopsBest.info });
     let bestSl: SliceResult | undefined;
     let slInfo = bestInfo;
     for (let j = 0; j < pool.length; j++) {
