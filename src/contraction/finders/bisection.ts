@@ -38,7 +38,7 @@ export interface BisectionParams {
   finishTemperature?: number;
   /** Subtree size of a reconfiguration pass on the result (0 = none, default 0). */
   subtreeSize?: number;
-  /** Initial partitions tried at the coarsest level (default 6). */
+  /** Initial partitions tried at the coarsest level (default 6; 3 when imbalance ≥ 1). */
   initialTries?: number;
   /** 1: open indices of a subset connect to a dummy "rest of network" vertex; 0 (default): ignored. */
   outputVertex?: number;
@@ -78,7 +78,9 @@ export function bisectionTree(problem: ContractionProblem, params: BisectionPara
   const constWeights = params.weighting === 'const';
   const noise = Math.max(0, params.noise ?? 0);
   const finishT = params.finishTemperature ?? 0;
-  const tries = params.initialTries ?? 6;
+  // Unconstrained (peeling) splits repeat the partitioner ~n times; 3 initial tries matched 6 in
+  // quality on Sycamore m=20 at 3/4 of the time.
+  const tries = params.initialTries ?? (imb >= 1 ? 3 : 6);
   const useOutVertex = (params.outputVertex ?? 0) !== 0;
   const sizes = problem.sizes;
   const output = new Set(problem.output);
