@@ -1,7 +1,10 @@
 /**
- * `npm run bench:paths [-- --budget SECONDS]`: contraction-order quality on supremacy circuits.
- * For each circuit (single amplitude of all zeros, simplified network): plain greedy vs the
- * hyper-optimizer (`--threads N`, default 2), log10 multiply-adds, log2 width and the slicing overhead at width ≤ 2^27.
+ * `npm run bench:paths [-- --budget SECONDS] [--threads N] [--only NAME] [--methods LIST] [--objective O]`:
+ * contraction-order quality on supremacy circuits. For each circuit (single amplitude of all
+ * zeros, simplified network): plain greedy vs the hyper-optimizer (randomized greedy + recursive
+ * hypergraph bisection by default; `--methods random-greedy` for the greedy-only search) with the
+ * `sliced` objective by default: log10 multiply-adds and log2 width of the best tree, then log10
+ * multiply-adds, slices and overhead after slicing to width ≤ 2^27, all inside the budget.
  * Prints a table and one JSON line per row.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,6 +19,8 @@ import { ContractionTree } from '../src/contraction/tree.js';
 import { hyperOptimizeThreads } from '../src/contraction/hyper.node.js';
 import { sliceTree } from '../src/contraction/slicing.js';
 import type { Circuit } from '../src/circuit/circuit.js';
+import type { HyperMethod } from '../src/contraction/finders/index.js';
+import type { Objective } from '../src/contraction/cost.js';
 
 const argv = process.argv.slice(2);
 const bi = argv.indexOf('--budget');
@@ -23,6 +28,10 @@ const budget = bi >= 0 ? Number(argv[bi + 1]) : 60;
 const ti = argv.indexOf('--threads');
 const threads = ti >= 0 ? Number(argv[ti + 1]) : 2;
 const only = argv.indexOf('--only') >= 0 ? argv[argv.indexOf('--only') + 1] : undefined;
+const mi = argv.indexOf('--methods');
+const methods = (mi >= 0 ? argv[mi + 1].split(',') : ['random-greedy', 'bisection']) as HyperMethod[];
+const oi = argv.indexOf('--objective');
+const objective = (oi >= 0 ? argv[oi + 1] : 'sliced') as Objective;
 // Repo root: walk up from this file to the first folder holding package.json (dist/ or .build/).
 let root = dirname(fileURLToPath(import.meta.url));
 while (!existsSync(resolve(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
@@ -42,8 +51,8 @@ const rows: Array<{ name: string; make: () => { circuit: Circuit; source: string
 ];
 
 const fmt = (x: number, d = 2): string => x.toFixed(d).padStart(8);
-console.log(`paths bench: hyper-optimizer budget ${budget}s per circuit on ${threads} threads (objective: FLOPs under width 27), slicing target width 27`);
-console.log('circuit                  source       tensors | greedy log10madd  width  slice-ovh | hyper log10madd  width  slices  overhead  trials  secs');
+console.log(`paths bench: hyper-optimizer [${methods.join('+')}] budget ${budget}s per circuit (search + reconfiguration + slicing) on ${threads} threads, objective ${objective} (sliced = multiply-adds after slicing to width 27)`);
+console.log('circuit                  source       tensors | greedy log10madd  width  slice-ovh | hyper log10madd  width | sliced log10madd slices  overhead | winner          trials  secs');
 for (const row of rows) {
   if (only && !row.name.includes(only)) continue;
   const { circuit, source } = row.make();
@@ -53,17 +62,20 @@ for (const row of rows) {
   const gc = g.cost();
   const gs = sliceTree(g, { maxWidth: 27, reconfigureEvery: 0 });
   const t0 = Date.now();
-  const h = await hyperOptimizeThreads(problem, { timeSeconds: budget, objective: 'limit', maxWidth: 27, seed: 1, threads });
-  const hs = sliceTree(h.tree, { maxWidth: 27 });
+  const h = await hyperOptimizeThreads(problem, { timeSeconds: budget, objective, maxWidth: 27, seed: 1, threads, methods, slice: true });
   const secs = (Date.now() - t0) / 1000;
+  const hs = { cost: h.slicedCost ?? h.tree.cost() };
   const hc = h.tree.cost();
   const rec = {
     bench: 'paths', circuit: row.name, source, tensors: problem.inputs.length,
     greedy: { log10MultiplyAdds: Math.log10(gc.multiplyAdds), width: gc.width, slicedLog10MultiplyAdds: Math.log10(gs.cost.multiplyAdds), slices: gs.cost.slices, overhead: gs.cost.overhead },
-    hyper: { log10MultiplyAdds: Math.log10(hc.multiplyAdds), width: hc.width, slicedLog10MultiplyAdds: Math.log10(hs.cost.multiplyAdds), slicedWidth: hs.cost.width, slices: hs.cost.slices, overhead: hs.cost.overhead, trials: h.trials, seconds: secs },
+    hyper: {
+      methods, log10MultiplyAdds: Math.log10(hc.multiplyAdds), width: hc.width, slicedLog10MultiplyAdds: Math.log10(hs.cost.multiplyAdds), slicedWidth: hs.cost.width,
+      slices: hs.cost.slices, overhead: hs.cost.overhead, trials: h.trials, methodTrials: h.methodTrials, winner: h.best.finder, winnerParams: h.best.params, seconds: secs,
+    },
   };
   console.log(
-    `${row.name.padEnd(24)} ${source.padEnd(12)} ${String(problem.inputs.length).padStart(7)} | ${fmt(rec.greedy.log10MultiplyAdds)}        ${fmt(gc.width, 1)} ${fmt(gs.cost.overhead)} | ${fmt(rec.hyper.log10MultiplyAdds)}       ${fmt(hc.width, 1)} ${String(hs.cost.slices).padStart(7)} ${fmt(hs.cost.overhead)} ${String(h.trials).padStart(7)} ${fmt(secs, 1)}`,
+    `${row.name.padEnd(24)} ${source.padEnd(12)} ${String(problem.inputs.length).padStart(7)} | ${fmt(rec.greedy.log10MultiplyAdds)}        ${fmt(gc.width, 1)} ${fmt(gs.cost.overhead, 1)} | ${fmt(rec.hyper.log10MultiplyAdds)}       ${fmt(hc.width, 1)} | ${fmt(rec.hyper.slicedLog10MultiplyAdds)}  ${String(hs.cost.slices).padStart(9)} ${fmt(hs.cost.overhead)} | ${h.best.finder.padEnd(13)} ${String(h.trials).padStart(7)} ${fmt(secs, 1)}`,
   );
   console.log(JSON.stringify(rec));
 }

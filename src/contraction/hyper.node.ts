@@ -1,13 +1,14 @@
 /**
- * Node-only: the hyper-optimizer across worker threads. Each worker runs `hyperOptimize` with its
- * own seed for the same budget; the best tree by objective wins (ties: lowest worker number, so
+ * Node-only: the hyper-optimizer across worker threads. Each worker runs `hyperOptimize` (trials,
+ * final reconfiguration and, if asked, slicing) with its own seed for the same budget; the best
+ * result by objective wins (ties: lowest worker number, so
  * the result depends only on the seeds, not on timing order).
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { hyperOptimize } from './finders/index.js';
 import type { HyperOptions, HyperResult } from './finders/index.js';
 import { ContractionTree } from './tree.js';
-import type { ContractionProblem, SsaPath } from './types.js';
+import type { ContractionCost, ContractionProblem, SsaPath } from './types.js';
 
 interface WorkerInput {
   problem: ContractionProblem;
@@ -19,12 +20,17 @@ interface WorkerOutput {
   score: number;
   trials: number;
   best: HyperResult['best'];
+  methodTrials?: Record<string, number>;
+  sliced?: number[];
+  slicedCost?: ContractionCost;
 }
 
 if (!isMainThread && parentPort && (workerData as { taizhangHyper?: boolean } | null)?.taizhangHyper) {
   const { problem, options } = (workerData as { input: WorkerInput }).input;
   const r = hyperOptimize(problem, options);
-  const out: WorkerOutput = { path: r.tree.toPath(), score: r.score, trials: r.trials, best: r.best };
+  const out: WorkerOutput = {
+    path: r.tree.toPath(), score: r.score, trials: r.trials, best: r.best, methodTrials: r.methodTrials, sliced: r.sliced, slicedCost: r.slicedCost,
+  };
   parentPort.postMessage(out);
 }
 
@@ -51,11 +57,15 @@ export async function hyperOptimizeThreads(problem: ContractionProblem, options:
   let best = 0;
   for (let w = 1; w < results.length; w++) if (results[w].score < results[best].score) best = w;
   const r = results[best];
+  const methodTrials: Record<string, number> = {};
+  for (const x of results) for (const [m, c] of Object.entries(x.methodTrials ?? {})) methodTrials[m] = (methodTrials[m] ?? 0) + c;
   return {
     tree: ContractionTree.fromPath(problem, r.path),
     score: r.score,
     trials: results.reduce((s, x) => s + x.trials, 0),
     seconds: (Date.now() - t0) / 1000,
     best: r.best,
+    methodTrials,
+    ...(r.sliced ? { sliced: r.sliced, slicedCost: r.slicedCost } : {}),
   };
 }

@@ -14,10 +14,18 @@ export interface ReconfigureOptions {
   sliced?: SlicedIndices;
   /** Extra weight on the output size of each contraction (favours smaller intermediates). */
   sizeWeight?: number;
+  /**
+   * Wall-clock deadline (`Date.now()` milliseconds): past it, the sweep stops optimising and
+   * only rebuilds the remaining nodes, so callers can bound its time.
+   */
+  deadline?: number;
 }
 
-/** Exactly optimal tree over `frontier` nodes (their union must be a subtree's leaf set). */
-function optimalSubtree(
+/**
+ * Exactly optimal tree joining `frontier` nodes (disjoint leaf sets), by dynamic programming over
+ * subsets (3^k work: keep k ≤ ~10). Cost = multiply-adds (+ `sizeWeight` × output sizes).
+ */
+export function optimalSubtree(
   frontier: TreeNode[],
   totals: IndexTotals,
   sizes: readonly number[],
@@ -87,6 +95,9 @@ export function reconfigure(tree: ContractionTree, options: ReconfigureOptions =
   const sizes = tree.problem.sizes;
   const totals = tree.totals;
   const memo = new Map<TreeNode, TreeNode>();
+  const deadline = options.deadline ?? Infinity;
+  let visits = 0;
+  let expired = false;
   // Iterative post-order: children are rewritten before their parent is optimised.
   const stack: Array<[TreeNode, boolean]> = [[tree.root, false]];
   while (stack.length) {
@@ -100,6 +111,11 @@ export function reconfigure(tree: ContractionTree, options: ReconfigureOptions =
       continue;
     }
     const cur = totals.join(memo.get(node.left!)!, memo.get(node.right!)!);
+    if (!expired && (++visits & 31) === 0 && Date.now() > deadline) expired = true;
+    if (expired) {
+      memo.set(node, cur);
+      continue;
+    }
     // Grow a frontier below `cur` by expanding the largest intermediate first.
     const frontier: TreeNode[] = [cur.left!, cur.right!];
     while (frontier.length < k) {

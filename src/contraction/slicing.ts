@@ -21,6 +21,11 @@ export interface SliceOptions {
   reconfigureEvery?: number;
   /** Subtree size of the reconfiguration passes (default 6). */
   subtreeSize?: number;
+  /**
+   * Wall-clock deadline (`Date.now()` ms): past it, no more reconfiguration passes are made (the
+   * width target is still met, by plain greedy slicing).
+   */
+  deadline?: number;
 }
 
 /** Result of slicing. */
@@ -44,6 +49,7 @@ export function sliceTree(tree: ContractionTree, options: SliceOptions = {}): Sl
   const target = targetWidth(options);
   const every = options.reconfigureEvery ?? 1;
   const sub = options.subtreeSize ?? 6;
+  const deadline = options.deadline ?? Infinity;
   const sizes = tree.problem.sizes;
   const output = new Set(tree.problem.output);
   const sliced: number[] = [];
@@ -51,6 +57,13 @@ export function sliceTree(tree: ContractionTree, options: SliceOptions = {}): Sl
   let cost = cur.cost(sliced);
   const limit = 2 ** target;
   while (cost.width > target + 1e-9) {
+    if (Date.now() > deadline) {
+      // Out of time: finish with the fast estimate's rule (no reconfiguration).
+      const est = estimateSlicing(cur, target, sliced);
+      sliced.splice(0, sliced.length, ...est.sliced);
+      cost = cur.cost(sliced);
+      break;
+    }
     const sl = new Set(sliced);
     const candidates = new Set<number>();
     for (const node of cur.internalNodes()) {
@@ -80,11 +93,11 @@ export function sliceTree(tree: ContractionTree, options: SliceOptions = {}): Sl
       }
     }
     sliced.push(bestIdx);
-    if (every > 0 && sliced.length % every === 0) cur = reconfigure(cur, { sliced, subtreeSize: sub });
+    if (every > 0 && sliced.length % every === 0 && Date.now() < deadline) cur = reconfigure(cur, { sliced, subtreeSize: sub, deadline });
     cost = cur.cost(sliced);
   }
   // Reconfiguration can make an earlier slice useless: drop slices that are no longer needed.
-  for (let j = sliced.length - 1; j >= 0; j--) {
+  for (let j = sliced.length - 1; j >= 0 && Date.now() <= deadline; j--) {
     const trial = sliced.filter((_, t) => t !== j);
     const c = cur.cost(trial);
     if (c.width <= target + 1e-9) {
@@ -96,4 +109,104 @@ export function sliceTree(tree: ContractionTree, options: SliceOptions = {}): Sl
   const unsliced = Math.min(tree.cost().multiplyAdds, cur.cost().multiplyAdds);
   cost = { ...cost, overhead: unsliced > 0 ? cost.multiplyAdds / unsliced : 1 };
   return { tree: cur, sliced, cost };
+}
+
+/** Outcome of `estimateSlicing`: the greedy slice set and its cost, without changing the tree. */
+export interface SliceEstimate {
+  sliced: number[];
+  /** Total multiply-adds over all slices. */
+  multiplyAdds: number;
+  slices: number;
+  /** Width after slicing (above the target only if output indices alone are too wide). */
+  width: number;
+}
+
+/**
+ * Fast slicing estimate for scoring candidate trees, with no reconfiguration, on flat per-node
+ * log2 tallies (one step costs O(total legs)): each step slices an index of the widest
+ * intermediates, the one held by most of them, ties broken by the lowest total multiply-adds.
+ * `initial` indices start out sliced (and are part of the returned set).
+ */
+export function estimateSlicing(tree: ContractionTree, maxWidth: number = DEFAULT_MAX_WIDTH, initial: readonly number[] = []): SliceEstimate {
+  const sizes = tree.problem.sizes;
+  const output = new Set(tree.problem.output);
+  const nodes = tree.internalNodes();
+  const nn = nodes.length;
+  const pairLog = new Float64Array(nn);
+  const outLog = new Float64Array(nn);
+  // index → nodes whose contraction (pair) / result (out) holds it
+  const inPair = new Map<number, number[]>();
+  const inOut = new Map<number, number[]>();
+  const add = (m: Map<number, number[]>, i: number, k: number): void => {
+    const l = m.get(i);
+    if (l) l.push(k);
+    else m.set(i, [k]);
+  };
+  for (let k = 0; k < nn; k++) {
+    const { left, right, legs } = nodes[k];
+    for (const i of left!.legs.keys()) {
+      pairLog[k] += Math.log2(sizes[i]);
+      add(inPair, i, k);
+    }
+    for (const i of right!.legs.keys()) {
+      if (left!.legs.has(i)) continue;
+      pairLog[k] += Math.log2(sizes[i]);
+      add(inPair, i, k);
+    }
+    for (const i of legs.keys()) {
+      outLog[k] += Math.log2(sizes[i]);
+      add(inOut, i, k);
+    }
+  }
+  const sliced: number[] = [];
+  const isSliced = new Set<number>();
+  let slices = 1;
+  const eps = 1e-9;
+  const sliceIndex = (i: number): void => {
+    const lg = Math.log2(sizes[i]);
+    for (const k of inPair.get(i) ?? []) pairLog[k] -= lg;
+    for (const k of inOut.get(i) ?? []) outLog[k] -= lg;
+    sliced.push(i);
+    isSliced.add(i);
+    slices *= sizes[i];
+  };
+  for (const i of initial) if (!isSliced.has(i)) sliceIndex(i);
+  for (;;) {
+    let width = 0;
+    for (let k = 0; k < nn; k++) width = Math.max(width, outLog[k]);
+    if (width <= maxWidth + eps) break;
+    // Candidates: indices of the widest intermediates (they must shrink anyway); prefer those
+    // shared by most of them, then the lowest resulting total.
+    const hits = new Map<number, number>();
+    for (let k = 0; k < nn; k++) {
+      if (outLog[k] < width - eps) continue;
+      for (const i of nodes[k].legs.keys()) if (!output.has(i) && !isSliced.has(i) && sizes[i] > 1) hits.set(i, (hits.get(i) ?? 0) + 1);
+    }
+    if (hits.size === 0) break;
+    let T = 0;
+    for (let k = 0; k < nn; k++) T += 2 ** pairLog[k];
+    let bestIdx = -1;
+    let bestHits = -1;
+    let bestTotal = Infinity;
+    for (const [i, h] of hits) {
+      if (h < bestHits) continue;
+      let S = 0;
+      for (const k of inPair.get(i) ?? []) S += 2 ** pairLog[k];
+      const d = sizes[i];
+      const total = d * T - (d - 1) * S;
+      if (h > bestHits || total < bestTotal) {
+        bestHits = h;
+        bestTotal = total;
+        bestIdx = i;
+      }
+    }
+    sliceIndex(bestIdx);
+  }
+  let T = 0;
+  let width = 0;
+  for (let k = 0; k < nn; k++) {
+    T += 2 ** pairLog[k];
+    width = Math.max(width, outLog[k]);
+  }
+  return { sliced, multiplyAdds: T * slices, slices, width };
 }

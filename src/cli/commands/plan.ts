@@ -20,7 +20,7 @@ const FLAGS = {
   time: { type: 'number', min: 0, valueName: 'SECONDS', description: 'search time budget (default 10)' },
   threads: { type: 'integer', min: 1, valueName: 'N', description: 'search threads: independent hyper-optimizer runs on worker threads, best kept (default 1)' },
   'max-width': { type: 'number', min: 0, valueName: 'LOG2', description: `slice until the largest intermediate has ≤ 2^LOG2 elements (default ${DEFAULT_MAX_WIDTH})` },
-  objective: { type: 'string', choices: ['flops', 'width', 'limit', 'combo'], description: 'what the search minimises (default limit: FLOPs with a penalty above --max-width)' },
+  objective: { type: 'string', choices: ['flops', 'width', 'limit', 'combo', 'sliced'], description: 'what the search minimises (default sliced: FLOPs after slicing to --max-width)' },
   seed: { type: 'integer', min: 0, valueName: 'N', description: 'random seed (default 1)' },
   output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write the plan JSON here' },
   json: { type: 'boolean', description: 'print one JSON object with the costs' },
@@ -53,11 +53,14 @@ export const planCommand: Command = {
     const net = amplitudeNetwork(circuit, pattern);
     const problem = toProblem(net);
     const maxWidth = flags['max-width'] ?? DEFAULT_MAX_WIDTH;
-    const objective = (flags.objective ?? 'limit') as Objective;
+    const objective = (flags.objective ?? 'sliced') as Objective;
     const seed = flags.seed ?? 1;
     const t0 = Date.now();
-    const hyper = await hyperOptimizeThreads(problem, { timeSeconds: flags.time ?? 10, objective, maxWidth, seed, threads: flags.threads ?? 1 });
-    const sliced = sliceTree(hyper.tree, { maxWidth });
+    // The budget covers search, final reconfiguration and slicing (done by the hyper-optimizer).
+    const hyper = await hyperOptimizeThreads(problem, { timeSeconds: flags.time ?? 10, objective, maxWidth, seed, threads: flags.threads ?? 1, slice: true });
+    const sliced = hyper.sliced && hyper.slicedCost
+      ? { tree: hyper.tree, sliced: hyper.sliced, cost: hyper.slicedCost }
+      : sliceTree(hyper.tree, { maxWidth });
     const seconds = (Date.now() - t0) / 1000;
     const plan = makePlan(problem, sliced.tree, sliced.sliced, {
       finder: hyper.best.finder, trials: hyper.trials, seconds, seed, objective, maxWidth, pattern,

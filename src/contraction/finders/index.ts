@@ -2,12 +2,20 @@
  * Path finders behind one interface, and the hyper-optimizer that samples them.
  */
 import { GREEDY_COST_FNS, greedyPath } from '../greedy.js';
+import { estimateSlicing, sliceTree } from '../slicing.js';
+import type { SliceResult } from '../slicing.js';
+import type { ContractionCost } from '../types.js';
+import { HyperSampler } from './sampler.js';
+import type { HyperMethod } from './sampler.js';
 import { objectiveScore } from '../cost.js';
 import type { Objective } from '../cost.js';
 import { reconfigure } from '../reconfigure.js';
+import { bisectionParams, bisectionTree } from './bisection.js';
 import { mulberry32 } from '../rng.js';
 import { ContractionTree, IndexTotals } from '../tree.js';
 import type { ContractionProblem } from '../types.js';
+
+export type { HyperMethod } from './sampler.js';
 
 /** Common options of path finders. */
 export interface FinderOptions {
@@ -47,69 +55,186 @@ export const randomGreedyFinder: PathFinder = {
   },
 };
 
+/**
+ * Recursive hypergraph bisection (our multilevel partitioner): params `imbalance`,
+ * `imbalanceDecay`, `cutoff`, `weighting` (`log`/`const`), `noise`, `finishTemperature`,
+ * `subtreeSize` (see `BisectionParams`).
+ */
+export const bisectionFinder: PathFinder = {
+  name: 'bisection',
+  find(problem, options = {}) {
+    return bisectionTree(problem, bisectionParams(options.params), options.seed ?? 0);
+  },
+};
+
+/** Number of best candidates kept for the final slice–reconfigure loops. */
+const POOL_SIZE = 3;
+
 /** Options of `hyperOptimize`. */
 export interface HyperOptions {
-  /** Time budget in seconds (default 5). */
+  /**
+   * Time budget in seconds for everything (default 5): the trials, the final reconfiguration
+   * and, when slicing is asked for, the slicing. Trials get 80% (55% when slicing: the rest goes
+   * to slice–reconfigure loops on the best few candidates).
+   */
   timeSeconds?: number;
   /** Maximum number of trials (default unlimited within the budget). */
   maxTrials?: number;
+  /** What is minimised (default `flops`); `sliced` slices candidates to `maxWidth` and scores the sliced cost. */
   objective?: Objective;
-  /** Width limit for the `limit` objective (default 27). */
+  /** Width limit for the `limit` and `sliced` objectives and for slicing (default 27). */
   maxWidth?: number;
   seed?: number;
   /** Subtree size of the final reconfiguration of the best tree (default 8). */
   finalSubtreeSize?: number;
+  /** Methods sampled (default both `random-greedy` and `bisection`). */
+  methods?: readonly HyperMethod[];
+  /**
+   * Slice the result to `maxWidth` inside the budget (default: only for the `sliced` objective).
+   * The slicing always reaches the width target; past the deadline it just stops reconfiguring.
+   */
+  slice?: boolean;
 }
 
 /** Result of the hyper-optimizer. */
 export interface HyperResult {
+  /** Best tree (after the final reconfiguration; when sliced, the slice-reconfigured tree). */
   tree: ContractionTree;
   score: number;
   trials: number;
   seconds: number;
   best: { finder: string; params: Record<string, number | string>; seed: number };
+  /** Trials per method. */
+  methodTrials?: Record<string, number>;
+  /** Sliced indices and sliced cost, when slicing was asked for. */
+  sliced?: number[];
+  slicedCost?: ContractionCost;
 }
 
 /**
- * Runs randomized-greedy trials with sampled parameters (score function, temperature) inside a
- * time budget, reconfigures each candidate's subtrees, and keeps the best tree by `objective`.
- * Single-threaded: run several with different seeds on workers and keep the best to parallelise.
+ * Runs trials of randomized greedy and recursive hypergraph bisection with sampled parameters
+ * (see `HyperSampler`) inside a time budget, reconfigures promising candidates' subtrees, and
+ * keeps the best tree by `objective`. Then, still within the budget, it reconfigures the winner,
+ * or (when slicing) runs slice–reconfigure loops on the best three candidates and keeps the
+ * cheapest sliced result. Single-threaded: `hyperOptimizeThreads` runs several on workers.
  */
 export function hyperOptimize(problem: ContractionProblem, options: HyperOptions = {}): HyperResult {
   const t0 = Date.now();
   const budget = (options.timeSeconds ?? 5) * 1000;
   const objective = options.objective ?? 'flops';
   const maxWidth = options.maxWidth ?? 27;
+  const doSlice = options.slice ?? objective === 'sliced';
+  // Slicing with interleaved reconfiguration is costly and changes trees a lot, so it gets a
+  // larger share of the budget, spread over several of the best candidates.
+  // (Only while the best tree still needs slicing; otherwise trials get 80%.)
+  const searchEndSliced = t0 + 0.55 * budget;
+  const searchEndPlain = t0 + 0.8 * budget;
+  let searchEnd = doSlice ? searchEndSliced : searchEndPlain;
+  const pool: Array<{ score: number; tree: ContractionTree; info: HyperResult['best'] }> = [];
+  const addToPool = (score: number, tree: ContractionTree, info: HyperResult['best']): void => {
+    if (pool.length >= POOL_SIZE && score >= pool[pool.length - 1].score) return;
+    if (pool.some((x) => x.tree === tree)) return;
+    pool.push({ score, tree, info });
+    pool.sort((a, b) => a.score - b.score);
+    if (pool.length > POOL_SIZE) pool.length = POOL_SIZE;
+  };
   const rand = mulberry32(options.seed ?? 1);
-  const fnNames = Object.keys(GREEDY_COST_FNS);
+  const sampler = new HyperSampler(rand, options.methods ?? ['random-greedy', 'bisection']);
   const totals = new IndexTotals(problem);
-  const score = (t: ContractionTree): number => objectiveScore(t.cost(), objective, maxWidth);
+  // Score of a tree; for `sliced`, candidates that cannot beat `bound` unsliced are not sliced
+  // (slicing never lowers the total cost).
+  const evaluate = (t: ContractionTree, bound: number): { score: number } => {
+    const c = t.cost();
+    if (objective !== 'sliced') return { score: objectiveScore(c, objective, maxWidth) };
+    const lower = objectiveScore(c, 'flops', maxWidth);
+    if (c.width <= maxWidth || lower >= bound) return { score: objectiveScore(c, 'sliced', maxWidth) };
+    const est = estimateSlicing(t, maxWidth);
+    return { score: objectiveScore({ ...c, multiplyAdds: est.multiplyAdds, width: est.width }, 'sliced', maxWidth) };
+  };
   // Trial 0: plain greedy, so the result is never worse than greedy.
   let bestTree = ContractionTree.fromPath(problem, greedyPath(problem), totals);
-  let best = score(bestTree);
+  let best = evaluate(bestTree, Infinity).score;
   let bestInfo: HyperResult['best'] = { finder: 'greedy', params: {}, seed: 0 };
+  addToPool(best, bestTree, bestInfo);
+  // With slicing, the unsliced-cheapest tree also gets a slicing slot: slice–reconfigure loops
+  // reshape trees a lot, and the sliced estimate alone is a poor predictor of their outcome.
+  let flopsBest = { madds: bestTree.cost().multiplyAdds, tree: bestTree, info: bestInfo };
+  const updateSearchEnd = (): void => {
+    if (doSlice) searchEnd = pool[0].tree.cost().width > maxWidth + 1e-9 ? searchEndSliced : searchEndPlain;
+  };
+  updateSearchEnd();
   let trials = 1;
-  while (Date.now() - t0 < budget && (options.maxTrials === undefined || trials < options.maxTrials)) {
+  while (Date.now() < searchEnd && (options.maxTrials === undefined || trials < options.maxTrials)) {
+    const method = sampler.pickMethod();
+    const params = sampler.sample(method);
     const seed = Math.floor(rand() * 2 ** 31);
-    const params = {
-      costFn: fnNames[Math.floor(rand() * fnNames.length)],
-      temperature: rand() < 0.2 ? 0 : Math.exp(Math.log(0.001) + rand() * Math.log(1000)),
-    };
-    const fn = GREEDY_COST_FNS[params.costFn];
-    let tree = ContractionTree.fromPath(problem, greedyPath(problem, { seed, temperature: params.temperature, costFn: fn }), totals);
+    let tree = method === 'bisection'
+      ? bisectionTree(problem, { ...bisectionParams(params), deadline: searchEnd }, seed, totals)
+      : ContractionTree.fromPath(problem, greedyPath(problem, {
+        seed, temperature: Number(params.temperature), costFn: GREEDY_COST_FNS[String(params.costFn)] ?? GREEDY_COST_FNS['size-diff'],
+      }), totals);
     trials++;
     // Only polish promising candidates: reconfiguration costs more than a greedy run.
-    if (score(tree) < best + 6) tree = reconfigure(tree, { subtreeSize: 5 });
-    const s = score(tree);
-    if (s < best) {
-      best = s;
+    let ev = evaluate(tree, best + 6);
+    if (ev.score < best + 6) {
+      tree = reconfigure(tree, { subtreeSize: 5, deadline: searchEnd });
+      ev = evaluate(tree, best);
+    }
+    sampler.report(method, params, ev.score);
+    addToPool(ev.score, tree, { finder: method, params, seed });
+    if (doSlice) {
+      const m = tree.cost().multiplyAdds;
+      if (m < flopsBest.madds) flopsBest = { madds: m, tree, info: { finder: method, params, seed } };
+    }
+    if (pool[0].tree === tree) updateSearchEnd();
+    if (ev.score < best) {
+      best = ev.score;
       bestTree = tree;
-      bestInfo = { finder: 'random-greedy', params, seed };
+      bestInfo = { finder: method, params, seed };
     }
   }
-  bestTree = reconfigure(bestTree, { subtreeSize: options.finalSubtreeSize ?? 8 });
-  best = score(bestTree);
-  return { tree: bestTree, score: best, trials, seconds: (Date.now() - t0) / 1000, best: bestInfo };
+  let result: HyperResult;
+  if (doSlice) {
+    // Slice–reconfigure loops on the pool's trees (best three by score, then the unsliced-cheapest),
+    // sharing the time left until 97%
+    // of the budget (past a slot's deadline the fast estimate finishes that slicing).
+    const sliceEnd = t0 + 0.97 * budget;
+    if (!pool.some((x) => x.tree === flopsBest.tree)) pool.push({ score: Infinity, tree: flopsBest.tree, info: flopsBest.info });
+    let bestSl: SliceResult | undefined;
+    let slInfo = bestInfo;
+    for (let j = 0; j < pool.length; j++) {
+      const now = Date.now();
+      if (bestSl && now >= sliceEnd) break;
+      const share = Math.max(0, sliceEnd - now) / (pool.length - j);
+      // One reconfiguration pass (size 6, as in the slicing loop) both polishes the candidate
+      // and times a pass, which sets how often the slicing loop can afford to reconfigure.
+      const cand = reconfigure(pool[j].tree, { subtreeSize: 6, deadline: now + 0.3 * share });
+      const passMs = Math.max(1, Date.now() - now);
+      const need = Math.ceil(cand.cost().width - maxWidth);
+      const passes = Math.max(1, Math.floor((now + share - Date.now()) / (1.5 * passMs)));
+      const every = Math.max(1, Math.ceil(need / passes));
+      const sl = sliceTree(cand, { maxWidth, reconfigureEvery: every, deadline: now + share });
+      if (!bestSl || sl.cost.multiplyAdds < bestSl.cost.multiplyAdds) {
+        bestSl = sl;
+        slInfo = pool[j].info;
+      }
+    }
+    const sl = bestSl!;
+    const slScore = objectiveScore(sl.cost, objective === 'sliced' ? 'sliced' : objective, maxWidth);
+    result = {
+      tree: sl.tree, score: slScore, trials, seconds: 0, best: slInfo, sliced: sl.sliced, slicedCost: sl.cost,
+    };
+  } else {
+    // Final polish, bounded: reconfiguration until 88% of the budget.
+    const polished = reconfigure(bestTree, { subtreeSize: options.finalSubtreeSize ?? 8, deadline: t0 + 0.88 * budget });
+    const ev = evaluate(polished, Infinity);
+    result = ev.score <= best
+      ? { tree: polished, score: ev.score, trials, seconds: 0, best: bestInfo }
+      : { tree: bestTree, score: best, trials, seconds: 0, best: bestInfo };
+  }
+  result.methodTrials = sampler.counts();
+  result.seconds = (Date.now() - t0) / 1000;
+  return result;
 }
 
 /** Hyper-optimizer as a `PathFinder` (params: `timeSeconds`, `objective`). */
@@ -129,5 +254,6 @@ export const hyperFinder: PathFinder = {
 export const FINDERS: Readonly<Record<string, PathFinder>> = {
   greedy: greedyFinder,
   'random-greedy': randomGreedyFinder,
+  bisection: bisectionFinder,
   hyper: hyperFinder,
 };
