@@ -102,17 +102,25 @@ export function simplifyNetwork(net: TensorNetwork): SimplifyResult {
     }
   };
   /** Removes tensor t when it is identity-like (see the module comment); true if removed. */
+  /** True when T is δ on two indices of equal size. */
+  const isDelta = (T: NetworkTensor): boolean => {
+    if (T.indices.length !== 2) return false;
+    const [a, b] = T.indices;
+    const d = net.sizes[a];
+    if (a === b || net.sizes[b] !== d) return false;
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < d; j++) {
+        const e = 2 * (i * d + j);
+        if (Math.abs(T.data[e] - (i === j ? 1 : 0)) > IDENTITY_TOLERANCE || Math.abs(T.data[e + 1]) > IDENTITY_TOLERANCE) return false;
+      }
+    return true;
+  };
+  /** Removes tensor t when it is identity-like (see the module comment); true if removed. */
   const removeIdentity = (t: number): boolean => {
     const T = tensors[t]!;
-    if (T.indices.length === 2) {
+    if (isDelta(T)) {
       const [a, b] = T.indices;
-      const d = net.sizes[a];
-      if (a === b || net.sizes[b] !== d || (isOutput.has(a) && isOutput.has(b))) return false;
-      for (let i = 0; i < d; i++)
-        for (let j = 0; j < d; j++) {
-          const e = 2 * (i * d + j);
-          if (Math.abs(T.data[e] - (i === j ? 1 : 0)) > IDENTITY_TOLERANCE || Math.abs(T.data[e + 1]) > IDENTITY_TOLERANCE) return false;
-        }
+      if (isOutput.has(a) && isOutput.has(b)) return false;
       if (othersHold(a, t) + othersHold(b, t) === 0) return false; // a closed loop: its trace is d, not 1
       for (const p of holders.get(a)!) if (p !== t && tensors[p]!.indices.includes(b)) return false; // would repeat an index
       release(t, T.indices);
