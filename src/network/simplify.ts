@@ -49,6 +49,9 @@ export interface SimplifyResult {
   readonly identities: number;
 }
 
+/** What `simplifyNetwork` reports besides the network (for `TensorOptions.onSimplify`). */
+export type SimplifyReport = Omit<SimplifyResult, 'network'>;
+
 /** Simplifies `net` (see the module comment); the result contracts to the same value. */
 export function simplifyNetwork(net: TensorNetwork): SimplifyResult {
   const before = networkStats(net);

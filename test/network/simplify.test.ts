@@ -59,3 +59,13 @@ test('CZ·CZ, SWAP·SWAP and rz(0) leave no trace in the simplified network', ()
     assert.deepEqual(b, a, pattern);
   }
 });
+
+test('API: onSimplify reports sizes of every network built (amplitudes and expectation terms)', async () => {
+  const { amplitude, expectation } = await import('../../src/network/api.js');
+  const c = new Circuit(4).h(0).cx(0, 1).cz(1, 2).swap(2, 3).h(3);
+  const reports: Array<{ before: { tensors: number }; after: { tensors: number } }> = [];
+  amplitude(c, '0000', { onSimplify: (r) => reports.push(r) });
+  expectation(c, { terms: [{ coefficient: 1, factors: [{ qubit: 0, pauli: 'Z' }] }, { coefficient: 1, factors: [{ qubit: 3, pauli: 'X' }] }] }, { onSimplify: (r) => reports.push(r) });
+  assert.equal(reports.length, 3);
+  for (const r of reports) assert.ok(r.after.tensors <= r.before.tensors);
+});
