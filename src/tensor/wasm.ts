@@ -18,8 +18,8 @@ interface TensorExports {
 const PAGE = 65536;
 const BASE = PAGE; // the first page is left to the module's own statics
 const MAX_PAGES = 32768; // 2 GiB
-/** Packing scratch of the complex64 GEMM (matches PACK_BYTES in assembly/tensor). */
-const PACK_BYTES = 64 * 128 * 64;
+/** Packing scratch of the complex64 GEMM (PACK_BYTES in assembly/tensor, checked at instantiation). */
+const PACK_BYTES = (128 / 4) * 128 * 64 + 128 * 32;
 
 let state: { memory: WebAssembly.Memory; exports: TensorExports } | null | undefined;
 let compiled: WebAssembly.Module | undefined;
@@ -38,6 +38,9 @@ function instance(): { memory: WebAssembly.Memory; exports: TensorExports } | nu
     const module = new WebAssembly.Module(decodeBase64(wasmBase64) as Uint8Array<ArrayBuffer>);
     compiled = module;
     const inst = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
+    // A module needing more packing scratch than reserved here would write past it.
+    const need = (inst.exports.PACK_BYTES as WebAssembly.Global | undefined)?.value as number | undefined;
+    if (need === undefined || need > PACK_BYTES) throw new Error(`tensor wasm: PACK_BYTES ${need} > ${PACK_BYTES}`);
     state = { memory, exports: inst.exports as unknown as TensorExports };
   } catch {
     state = null;
