@@ -1,11 +1,11 @@
 // Tensor kernels in AssemblyScript with SIMD128: batched complex GEMM (register-blocked
-// 4-row micro-kernels, cache-blocked over k and n) and axis permutation, for interleaved
+// micro-kernels, cache-blocked over k and n) and axis permutation, for interleaved
 // complex64 (f32 pairs) and complex128 (f64 pairs). The JS side owns the (shared) memory
 // and passes byte offsets.
 
 const KC: i32 = 128;
 const NC: i32 = 128;
-/** Bytes of packing scratch `gemm_c64` needs: B (NC/4 tiles × KC steps × 64 bytes), then 4 rows of A (KC × 32 bytes). */
+/** Bytes of packing scratch `gemm_c64` needs: B (NC/4 tiles × KC steps × 64 bytes), then 2 rows of A (KC × 16 bytes, reserved as KC × 32). */
 export const PACK_BYTES: i32 = (NC / 4) * KC * 64 + KC * 32;
 
 /** C[t] = A[t]·B[t] for complex64, row-major; C is overwritten. */
@@ -40,9 +40,9 @@ export function gemm_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize,
         }
         let i = 0;
         const kk = p1 - p0;
-        // 4 rows × 4 complex columns (8 accumulators). The 4 rows of A are packed interleaved
-        // per p (32 bytes: re/im of rows 0..3) so every broadcast uses one pointer.
-        for (; i + 4 <= m; i += 4) {
+        // 2 rows × 4 complex columns (4 accumulators, 4 B vectors, 4 broadcasts: no spills in
+        // V8's register allocation). The 2 rows of A are packed interleaved per p (16 bytes).
+        for (; i + 2 <= m; i += 2) {
           const a0 = A + (<usize>i * <usize>k + <usize>p0) * 8;
           const ks = <usize>k * 8;
           let ad = apack;
@@ -50,22 +50,16 @@ export function gemm_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize,
             const o = <usize>p * 8;
             store<u64>(ad, load<u64>(a0 + o));
             store<u64>(ad, load<u64>(a0 + ks + o), 8);
-            store<u64>(ad, load<u64>(a0 + 2 * ks + o), 16);
-            store<u64>(ad, load<u64>(a0 + 3 * ks + o), 24);
-            ad += 32;
+            ad += 16;
           }
           for (let j = j0; j < jv; j += 4) {
             const c0 = C + (<usize>i * <usize>n + <usize>j) * 8;
             const c1 = c0 + <usize>n * 8;
-            const c2 = c1 + <usize>n * 8;
-            const c3 = c2 + <usize>n * 8;
             let x00 = v128.load(c0), x01 = v128.load(c0, 16);
             let x10 = v128.load(c1), x11 = v128.load(c1, 16);
-            let x20 = v128.load(c2), x21 = v128.load(c2, 16);
-            let x30 = v128.load(c3), x31 = v128.load(c3, 16);
             let pk = pack + <usize>((j - j0) >> 2) * <usize>KC * 64;
             let ap = apack;
-            const aend = apack + <usize>kk * 32;
+            const aend = apack + <usize>kk * 16;
             while (ap < aend) {
               const b0 = v128.load(pk);
               const b1 = v128.load(pk, 16);
@@ -77,22 +71,14 @@ export function gemm_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize,
               r = v128.load32_splat(ap, 8); q = v128.load32_splat(ap, 12);
               x10 = f32x4.add(x10, f32x4.add(f32x4.mul(r, b0), f32x4.mul(q, s0)));
               x11 = f32x4.add(x11, f32x4.add(f32x4.mul(r, b1), f32x4.mul(q, s1)));
-              r = v128.load32_splat(ap, 16); q = v128.load32_splat(ap, 20);
-              x20 = f32x4.add(x20, f32x4.add(f32x4.mul(r, b0), f32x4.mul(q, s0)));
-              x21 = f32x4.add(x21, f32x4.add(f32x4.mul(r, b1), f32x4.mul(q, s1)));
-              r = v128.load32_splat(ap, 24); q = v128.load32_splat(ap, 28);
-              x30 = f32x4.add(x30, f32x4.add(f32x4.mul(r, b0), f32x4.mul(q, s0)));
-              x31 = f32x4.add(x31, f32x4.add(f32x4.mul(r, b1), f32x4.mul(q, s1)));
               pk += 64;
-              ap += 32;
+              ap += 16;
             }
             v128.store(c0, x00); v128.store(c0, x01, 16);
             v128.store(c1, x10); v128.store(c1, x11, 16);
-            v128.store(c2, x20); v128.store(c2, x21, 16);
-            v128.store(c3, x30); v128.store(c3, x31, 16);
           }
         }
-        // Remaining columns of the 4-row tiles and remaining rows: one row, two columns at a time.
+        // Remaining columns of the row tiles and remaining rows: one row, two columns at a time.
         for (let ii = 0; ii < m; ii++) {
           const jStart = ii < i ? jv : j0;
           const ar = A + <usize>ii * <usize>k * 8;
