@@ -113,60 +113,78 @@ export function gemm_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize,
   }
 }
 
-/** C[t] = A[t]·B[t] for complex128, row-major; C is overwritten. */
-export function gemm_c128(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+/** Columns per B panel of `gemm_c128` (its packed panel then fits the c64 packing scratch). */
+const NC2: i32 = 64;
+
+/** C[t] = A[t]·B[t] for complex128, row-major; C is overwritten; `pack` as for gemm_c64. */
+export function gemm_c128(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, pack: usize): void {
   memory.fill(c, 0, <usize>batch * <usize>m * <usize>n * 16);
   const sign = f64x2(-1.0, 1.0);
+  const apack = pack + <usize>(NC2 / 2) * <usize>KC * 64;
   for (let t = 0; t < batch; t++) {
     const A = a + <usize>t * <usize>m * <usize>k * 16;
     const B = b + <usize>t * <usize>k * <usize>n * 16;
     const C = c + <usize>t * <usize>m * <usize>n * 16;
-    for (let j0 = 0; j0 < n; j0 += NC) {
-      const j1 = min(n, j0 + NC);
+    for (let j0 = 0; j0 < n; j0 += NC2) {
+      const j1 = min(n, j0 + NC2);
       const jv = j0 + ((j1 - j0) & ~1);
       for (let p0 = 0; p0 < k; p0 += KC) {
         const p1 = min(k, p0 + KC);
+        const kk = p1 - p0;
+        // Pack the panel's 2-column tiles: per (tile, p) both B values and their swapped/signed copies.
+        for (let j = j0; j < jv; j += 2) {
+          let dst = pack + <usize>((j - j0) >> 1) * <usize>KC * 64;
+          for (let p = p0; p < p1; p++) {
+            const bp = B + (<usize>p * <usize>n + <usize>j) * 16;
+            const b0 = v128.load(bp);
+            const b1 = v128.load(bp, 16);
+            v128.store(dst, b0);
+            v128.store(dst, b1, 16);
+            v128.store(dst, f64x2.mul(v128.shuffle<f64>(b0, b0, 1, 0), sign), 32);
+            v128.store(dst, f64x2.mul(v128.shuffle<f64>(b1, b1, 1, 0), sign), 48);
+            dst += 64;
+          }
+        }
         let i = 0;
-        for (; i + 4 <= m; i += 4) {
-          const a0 = A + (<usize>i * <usize>k) * 16;
-          const a1 = a0 + <usize>k * 16;
-          const a2 = a1 + <usize>k * 16;
-          const a3 = a2 + <usize>k * 16;
+        // 2 rows × 2 complex columns (4 accumulators, 4 B vectors, 4 broadcasts: all in registers);
+        // the 2 rows of A are packed interleaved per p (32 bytes).
+        for (; i + 2 <= m; i += 2) {
+          const a0 = A + (<usize>i * <usize>k + <usize>p0) * 16;
+          const ks = <usize>k * 16;
+          let ad = apack;
+          for (let p = 0; p < kk; p++) {
+            const o = <usize>p * 16;
+            v128.store(ad, v128.load(a0 + o));
+            v128.store(ad, v128.load(a0 + ks + o), 16);
+            ad += 32;
+          }
           for (let j = j0; j < jv; j += 2) {
             const c0 = C + (<usize>i * <usize>n + <usize>j) * 16;
             const c1 = c0 + <usize>n * 16;
-            const c2 = c1 + <usize>n * 16;
-            const c3 = c2 + <usize>n * 16;
             let x00 = v128.load(c0), x01 = v128.load(c0, 16);
             let x10 = v128.load(c1), x11 = v128.load(c1, 16);
-            let x20 = v128.load(c2), x21 = v128.load(c2, 16);
-            let x30 = v128.load(c3), x31 = v128.load(c3, 16);
-            for (let p = p0; p < p1; p++) {
-              const bp = B + (<usize>p * <usize>n + <usize>j) * 16;
-              const b0 = v128.load(bp);
-              const b1 = v128.load(bp, 16);
-              const s0 = f64x2.mul(v128.shuffle<f64>(b0, b0, 1, 0), sign);
-              const s1 = f64x2.mul(v128.shuffle<f64>(b1, b1, 1, 0), sign);
-              const o = <usize>p * 16;
-              let r = v128.load64_splat(a0 + o), q = v128.load64_splat(a0 + o, 8);
+            let pk = pack + <usize>((j - j0) >> 1) * <usize>KC * 64;
+            let ap = apack;
+            const aend = apack + <usize>kk * 32;
+            while (ap < aend) {
+              const b0 = v128.load(pk);
+              const b1 = v128.load(pk, 16);
+              const s0 = v128.load(pk, 32);
+              const s1 = v128.load(pk, 48);
+              let r = v128.load64_splat(ap), q = v128.load64_splat(ap, 8);
               x00 = f64x2.add(x00, f64x2.add(f64x2.mul(r, b0), f64x2.mul(q, s0)));
               x01 = f64x2.add(x01, f64x2.add(f64x2.mul(r, b1), f64x2.mul(q, s1)));
-              r = v128.load64_splat(a1 + o); q = v128.load64_splat(a1 + o, 8);
+              r = v128.load64_splat(ap, 16); q = v128.load64_splat(ap, 24);
               x10 = f64x2.add(x10, f64x2.add(f64x2.mul(r, b0), f64x2.mul(q, s0)));
               x11 = f64x2.add(x11, f64x2.add(f64x2.mul(r, b1), f64x2.mul(q, s1)));
-              r = v128.load64_splat(a2 + o); q = v128.load64_splat(a2 + o, 8);
-              x20 = f64x2.add(x20, f64x2.add(f64x2.mul(r, b0), f64x2.mul(q, s0)));
-              x21 = f64x2.add(x21, f64x2.add(f64x2.mul(r, b1), f64x2.mul(q, s1)));
-              r = v128.load64_splat(a3 + o); q = v128.load64_splat(a3 + o, 8);
-              x30 = f64x2.add(x30, f64x2.add(f64x2.mul(r, b0), f64x2.mul(q, s0)));
-              x31 = f64x2.add(x31, f64x2.add(f64x2.mul(r, b1), f64x2.mul(q, s1)));
+              pk += 64;
+              ap += 32;
             }
             v128.store(c0, x00); v128.store(c0, x01, 16);
             v128.store(c1, x10); v128.store(c1, x11, 16);
-            v128.store(c2, x20); v128.store(c2, x21, 16);
-            v128.store(c3, x30); v128.store(c3, x31, 16);
           }
         }
+        // Remaining columns of the row tiles and remaining rows: one element at a time.
         for (let ii = 0; ii < m; ii++) {
           const jStart = ii < i ? jv : j0;
           const ar = A + <usize>ii * <usize>k * 16;

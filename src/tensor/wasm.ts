@@ -11,14 +11,14 @@ import { type ComplexArray, GEMM_KERNEL, PERMUTE_KERNEL, type GemmKernel, type P
 
 interface TensorExports {
   gemm_c64(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number): void;
-  gemm_c128(batch: number, m: number, n: number, k: number, a: number, b: number, c: number): void;
+  gemm_c128(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number): void;
   permute(src: number, dst: number, meta: number, elemBytes: number): void;
 }
 
 const PAGE = 65536;
 const BASE = PAGE; // the first page is left to the module's own statics
 const MAX_PAGES = 32768; // 2 GiB
-/** Packing scratch of the complex64 GEMM (PACK_BYTES in assembly/tensor, checked at instantiation). */
+/** Packing scratch of the complex GEMMs (PACK_BYTES in assembly/tensor, checked at instantiation). */
 const PACK_BYTES = (128 / 4) * 128 * 64 + 128 * 32;
 
 let state: { memory: WebAssembly.Memory; exports: TensorExports } | null | undefined;
@@ -112,7 +112,7 @@ const gemmWasm: GemmKernel = (batch, m, n, k, a, b, c) => {
     ex.gemm_c64(1, rows, n, k, offA, offB, offC, offPack);
     splitter.wait();
   } else if (eb === 4) ex.gemm_c64(batch, m, n, k, offA, offB, offC, offPack);
-  else ex.gemm_c128(batch, m, n, k, offA, offB, offC);
+  else ex.gemm_c128(batch, m, n, k, offA, offB, offC, offPack);
   c.set(view(c, offC, lc));
 };
 
