@@ -72,8 +72,11 @@ function view(a: ComplexArray, byteOffset: number, length: number): ComplexArray
  * memory compute some rows of C). Receives byte offsets; returns the rows it left to the caller.
  */
 export interface GemmSplitter {
-  /** Hands rows below the returned count to helper threads (packing scratch after `offPack + packBytes`). */
-  start(m: number, n: number, k: number, offA: number, offB: number, offC: number, offPack: number): number;
+  /**
+   * Hands rows below the returned count to helper threads (packing scratch after `offPack + packBytes`);
+   * `elemBytes` is 8 (complex64) or 16 (complex128).
+   */
+  start(m: number, n: number, k: number, offA: number, offB: number, offC: number, offPack: number, elemBytes: 8 | 16): number;
   /** Blocks until the helpers are done. */
   wait(): void;
 }
@@ -106,10 +109,11 @@ const gemmWasm: GemmKernel = (batch, m, n, k, a, b, c) => {
   view(a, offA, la).set(a.subarray(0, la));
   view(b, offB, lb).set(b.subarray(0, lb));
   const ex = instance()!.exports;
-  if (eb === 4 && batch === 1 && splitter && m >= 64 && m * n * k >= 1 << 21) {
+  if (batch === 1 && splitter && m >= 64 && m * n * k >= 1 << 21) {
     // Helper threads take the lower rows; this thread does the first `rows`, then waits.
-    const rows = splitter.start(m, n, k, offA, offB, offC, offPack);
-    ex.gemm_c64(1, rows, n, k, offA, offB, offC, offPack);
+    const rows = splitter.start(m, n, k, offA, offB, offC, offPack, eb === 4 ? 8 : 16);
+    if (eb === 4) ex.gemm_c64(1, rows, n, k, offA, offB, offC, offPack);
+    else ex.gemm_c128(1, rows, n, k, offA, offB, offC, offPack);
     splitter.wait();
   } else if (eb === 4) ex.gemm_c64(batch, m, n, k, offA, offB, offC, offPack);
   else ex.gemm_c128(batch, m, n, k, offA, offB, offC, offPack);
