@@ -1,7 +1,8 @@
 /**
  * Circuits as tensor networks. Every gate becomes one tensor; diagonal gates become tensors on
  * the wires' current indices (hyperedges) without creating new indices, so they never grow
- * widths. Construction is deterministic: the same circuit and pattern always give the
+ * widths, and identity gates add nothing. Two-qubit gates take their cheapest form from
+ * two-qubit.ts: a free wire swap times nothing / a hyperedge / a bond-r split / one tensor. Construction is deterministic: the same circuit and pattern always give the
  * identical network (the distributed runtime rebuilds networks and compares fingerprints).
  */
 import type { Circuit, GateOperation } from '../circuit/circuit.js';
