@@ -1,17 +1,18 @@
 // Tensor kernels in AssemblyScript with SIMD128: batched complex GEMM (register-blocked
-// 4-row micro-kernels, cache-blocked over k and n) and axis permutation, for interleaved
+// micro-kernels, cache-blocked over k and n) and axis permutation, for interleaved
 // complex64 (f32 pairs) and complex128 (f64 pairs). The JS side owns the (shared) memory
 // and passes byte offsets.
 
 const KC: i32 = 128;
-const NC: i32 = 256;
-/** Bytes of packing scratch `gemm_c64` needs (NC/4 tiles × KC steps × 64 bytes). */
-export const PACK_BYTES: i32 = (NC / 4) * KC * 64;
+const NC: i32 = 128;
+/** Bytes of packing scratch `gemm_c64` needs: B (NC/4 tiles × KC steps × 64 bytes), then 2 rows of A (KC × 16 bytes, reserved as KC × 32). */
+export const PACK_BYTES: i32 = (NC / 4) * KC * 64 + KC * 32;
 
 /** C[t] = A[t]·B[t] for complex64, row-major; C is overwritten. */
 export function gemm_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, pack: usize): void {
   memory.fill(c, 0, <usize>batch * <usize>m * <usize>n * 8);
   const sign = f32x4(-1.0, 1.0, -1.0, 1.0);
+  const apack = pack + <usize>(NC / 4) * <usize>KC * 64;
   for (let t = 0; t < batch; t++) {
     const A = a + <usize>t * <usize>m * <usize>k * 8;
     const B = b + <usize>t * <usize>k * <usize>n * 8;
@@ -38,49 +39,46 @@ export function gemm_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize,
           }
         }
         let i = 0;
-        // 4 rows × 4 complex columns (8 accumulators).
-        for (; i + 4 <= m; i += 4) {
-          const a0 = A + (<usize>i * <usize>k) * 8;
-          const a1 = a0 + <usize>k * 8;
-          const a2 = a1 + <usize>k * 8;
-          const a3 = a2 + <usize>k * 8;
+        const kk = p1 - p0;
+        // 2 rows × 4 complex columns (4 accumulators, 4 B vectors, 4 broadcasts: no spills in
+        // V8's register allocation). The 2 rows of A are packed interleaved per p (16 bytes).
+        for (; i + 2 <= m; i += 2) {
+          const a0 = A + (<usize>i * <usize>k + <usize>p0) * 8;
+          const ks = <usize>k * 8;
+          let ad = apack;
+          for (let p = 0; p < kk; p++) {
+            const o = <usize>p * 8;
+            store<u64>(ad, load<u64>(a0 + o));
+            store<u64>(ad, load<u64>(a0 + ks + o), 8);
+            ad += 16;
+          }
           for (let j = j0; j < jv; j += 4) {
             const c0 = C + (<usize>i * <usize>n + <usize>j) * 8;
             const c1 = c0 + <usize>n * 8;
-            const c2 = c1 + <usize>n * 8;
-            const c3 = c2 + <usize>n * 8;
             let x00 = v128.load(c0), x01 = v128.load(c0, 16);
             let x10 = v128.load(c1), x11 = v128.load(c1, 16);
-            let x20 = v128.load(c2), x21 = v128.load(c2, 16);
-            let x30 = v128.load(c3), x31 = v128.load(c3, 16);
             let pk = pack + <usize>((j - j0) >> 2) * <usize>KC * 64;
-            for (let p = p0; p < p1; p++) {
+            let ap = apack;
+            const aend = apack + <usize>kk * 16;
+            while (ap < aend) {
               const b0 = v128.load(pk);
               const b1 = v128.load(pk, 16);
               const s0 = v128.load(pk, 32);
               const s1 = v128.load(pk, 48);
-              pk += 64;
-              const o = <usize>p * 8;
-              let r = f32x4.splat(load<f32>(a0 + o)), q = f32x4.splat(load<f32>(a0 + o, 4));
+              let r = v128.load32_splat(ap), q = v128.load32_splat(ap, 4);
               x00 = f32x4.add(x00, f32x4.add(f32x4.mul(r, b0), f32x4.mul(q, s0)));
               x01 = f32x4.add(x01, f32x4.add(f32x4.mul(r, b1), f32x4.mul(q, s1)));
-              r = f32x4.splat(load<f32>(a1 + o)); q = f32x4.splat(load<f32>(a1 + o, 4));
+              r = v128.load32_splat(ap, 8); q = v128.load32_splat(ap, 12);
               x10 = f32x4.add(x10, f32x4.add(f32x4.mul(r, b0), f32x4.mul(q, s0)));
               x11 = f32x4.add(x11, f32x4.add(f32x4.mul(r, b1), f32x4.mul(q, s1)));
-              r = f32x4.splat(load<f32>(a2 + o)); q = f32x4.splat(load<f32>(a2 + o, 4));
-              x20 = f32x4.add(x20, f32x4.add(f32x4.mul(r, b0), f32x4.mul(q, s0)));
-              x21 = f32x4.add(x21, f32x4.add(f32x4.mul(r, b1), f32x4.mul(q, s1)));
-              r = f32x4.splat(load<f32>(a3 + o)); q = f32x4.splat(load<f32>(a3 + o, 4));
-              x30 = f32x4.add(x30, f32x4.add(f32x4.mul(r, b0), f32x4.mul(q, s0)));
-              x31 = f32x4.add(x31, f32x4.add(f32x4.mul(r, b1), f32x4.mul(q, s1)));
+              pk += 64;
+              ap += 16;
             }
             v128.store(c0, x00); v128.store(c0, x01, 16);
             v128.store(c1, x10); v128.store(c1, x11, 16);
-            v128.store(c2, x20); v128.store(c2, x21, 16);
-            v128.store(c3, x30); v128.store(c3, x31, 16);
           }
         }
-        // Remaining columns of the 4-row tiles and remaining rows: one row, two columns at a time.
+        // Remaining columns of the row tiles and remaining rows: one row, two columns at a time.
         for (let ii = 0; ii < m; ii++) {
           const jStart = ii < i ? jv : j0;
           const ar = A + <usize>ii * <usize>k * 8;
@@ -92,7 +90,7 @@ export function gemm_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize,
               const b0 = v128.load(B + (<usize>p * <usize>n + <usize>j) * 8);
               const s0 = f32x4.mul(v128.shuffle<f32>(b0, b0, 1, 0, 3, 2), sign);
               const o = <usize>p * 8;
-              x = f32x4.add(x, f32x4.add(f32x4.mul(f32x4.splat(load<f32>(ar + o)), b0), f32x4.mul(f32x4.splat(load<f32>(ar + o, 4)), s0)));
+              x = f32x4.add(x, f32x4.add(f32x4.mul(v128.load32_splat(ar + o), b0), f32x4.mul(v128.load32_splat(ar + o, 4), s0)));
             }
             v128.store(cp, x);
           }
@@ -115,60 +113,78 @@ export function gemm_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize,
   }
 }
 
-/** C[t] = A[t]·B[t] for complex128, row-major; C is overwritten. */
-export function gemm_c128(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+/** Columns per B panel of `gemm_c128` (its packed panel then fits the c64 packing scratch). */
+const NC2: i32 = 64;
+
+/** C[t] = A[t]·B[t] for complex128, row-major; C is overwritten; `pack` as for gemm_c64. */
+export function gemm_c128(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, pack: usize): void {
   memory.fill(c, 0, <usize>batch * <usize>m * <usize>n * 16);
   const sign = f64x2(-1.0, 1.0);
+  const apack = pack + <usize>(NC2 / 2) * <usize>KC * 64;
   for (let t = 0; t < batch; t++) {
     const A = a + <usize>t * <usize>m * <usize>k * 16;
     const B = b + <usize>t * <usize>k * <usize>n * 16;
     const C = c + <usize>t * <usize>m * <usize>n * 16;
-    for (let j0 = 0; j0 < n; j0 += NC) {
-      const j1 = min(n, j0 + NC);
+    for (let j0 = 0; j0 < n; j0 += NC2) {
+      const j1 = min(n, j0 + NC2);
       const jv = j0 + ((j1 - j0) & ~1);
       for (let p0 = 0; p0 < k; p0 += KC) {
         const p1 = min(k, p0 + KC);
+        const kk = p1 - p0;
+        // Pack the panel's 2-column tiles: per (tile, p) both B values and their swapped/signed copies.
+        for (let j = j0; j < jv; j += 2) {
+          let dst = pack + <usize>((j - j0) >> 1) * <usize>KC * 64;
+          for (let p = p0; p < p1; p++) {
+            const bp = B + (<usize>p * <usize>n + <usize>j) * 16;
+            const b0 = v128.load(bp);
+            const b1 = v128.load(bp, 16);
+            v128.store(dst, b0);
+            v128.store(dst, b1, 16);
+            v128.store(dst, f64x2.mul(v128.shuffle<f64>(b0, b0, 1, 0), sign), 32);
+            v128.store(dst, f64x2.mul(v128.shuffle<f64>(b1, b1, 1, 0), sign), 48);
+            dst += 64;
+          }
+        }
         let i = 0;
-        for (; i + 4 <= m; i += 4) {
-          const a0 = A + (<usize>i * <usize>k) * 16;
-          const a1 = a0 + <usize>k * 16;
-          const a2 = a1 + <usize>k * 16;
-          const a3 = a2 + <usize>k * 16;
+        // 2 rows × 2 complex columns (4 accumulators, 4 B vectors, 4 broadcasts: all in registers);
+        // the 2 rows of A are packed interleaved per p (32 bytes).
+        for (; i + 2 <= m; i += 2) {
+          const a0 = A + (<usize>i * <usize>k + <usize>p0) * 16;
+          const ks = <usize>k * 16;
+          let ad = apack;
+          for (let p = 0; p < kk; p++) {
+            const o = <usize>p * 16;
+            v128.store(ad, v128.load(a0 + o));
+            v128.store(ad, v128.load(a0 + ks + o), 16);
+            ad += 32;
+          }
           for (let j = j0; j < jv; j += 2) {
             const c0 = C + (<usize>i * <usize>n + <usize>j) * 16;
             const c1 = c0 + <usize>n * 16;
-            const c2 = c1 + <usize>n * 16;
-            const c3 = c2 + <usize>n * 16;
             let x00 = v128.load(c0), x01 = v128.load(c0, 16);
             let x10 = v128.load(c1), x11 = v128.load(c1, 16);
-            let x20 = v128.load(c2), x21 = v128.load(c2, 16);
-            let x30 = v128.load(c3), x31 = v128.load(c3, 16);
-            for (let p = p0; p < p1; p++) {
-              const bp = B + (<usize>p * <usize>n + <usize>j) * 16;
-              const b0 = v128.load(bp);
-              const b1 = v128.load(bp, 16);
-              const s0 = f64x2.mul(v128.shuffle<f64>(b0, b0, 1, 0), sign);
-              const s1 = f64x2.mul(v128.shuffle<f64>(b1, b1, 1, 0), sign);
-              const o = <usize>p * 16;
-              let r = f64x2.splat(load<f64>(a0 + o)), q = f64x2.splat(load<f64>(a0 + o, 8));
+            let pk = pack + <usize>((j - j0) >> 1) * <usize>KC * 64;
+            let ap = apack;
+            const aend = apack + <usize>kk * 32;
+            while (ap < aend) {
+              const b0 = v128.load(pk);
+              const b1 = v128.load(pk, 16);
+              const s0 = v128.load(pk, 32);
+              const s1 = v128.load(pk, 48);
+              let r = v128.load64_splat(ap), q = v128.load64_splat(ap, 8);
               x00 = f64x2.add(x00, f64x2.add(f64x2.mul(r, b0), f64x2.mul(q, s0)));
               x01 = f64x2.add(x01, f64x2.add(f64x2.mul(r, b1), f64x2.mul(q, s1)));
-              r = f64x2.splat(load<f64>(a1 + o)); q = f64x2.splat(load<f64>(a1 + o, 8));
+              r = v128.load64_splat(ap, 16); q = v128.load64_splat(ap, 24);
               x10 = f64x2.add(x10, f64x2.add(f64x2.mul(r, b0), f64x2.mul(q, s0)));
               x11 = f64x2.add(x11, f64x2.add(f64x2.mul(r, b1), f64x2.mul(q, s1)));
-              r = f64x2.splat(load<f64>(a2 + o)); q = f64x2.splat(load<f64>(a2 + o, 8));
-              x20 = f64x2.add(x20, f64x2.add(f64x2.mul(r, b0), f64x2.mul(q, s0)));
-              x21 = f64x2.add(x21, f64x2.add(f64x2.mul(r, b1), f64x2.mul(q, s1)));
-              r = f64x2.splat(load<f64>(a3 + o)); q = f64x2.splat(load<f64>(a3 + o, 8));
-              x30 = f64x2.add(x30, f64x2.add(f64x2.mul(r, b0), f64x2.mul(q, s0)));
-              x31 = f64x2.add(x31, f64x2.add(f64x2.mul(r, b1), f64x2.mul(q, s1)));
+              pk += 64;
+              ap += 32;
             }
             v128.store(c0, x00); v128.store(c0, x01, 16);
             v128.store(c1, x10); v128.store(c1, x11, 16);
-            v128.store(c2, x20); v128.store(c2, x21, 16);
-            v128.store(c3, x30); v128.store(c3, x31, 16);
           }
         }
+        // Remaining columns of the row tiles and remaining rows: one element at a time.
         for (let ii = 0; ii < m; ii++) {
           const jStart = ii < i ? jv : j0;
           const ar = A + <usize>ii * <usize>k * 16;
@@ -180,7 +196,7 @@ export function gemm_c128(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize
               const b0 = v128.load(B + (<usize>p * <usize>n + <usize>j) * 16);
               const s0 = f64x2.mul(v128.shuffle<f64>(b0, b0, 1, 0), sign);
               const o = <usize>p * 16;
-              x = f64x2.add(x, f64x2.add(f64x2.mul(f64x2.splat(load<f64>(ar + o)), b0), f64x2.mul(f64x2.splat(load<f64>(ar + o, 8)), s0)));
+              x = f64x2.add(x, f64x2.add(f64x2.mul(v128.load64_splat(ar + o), b0), f64x2.mul(v128.load64_splat(ar + o, 8), s0)));
             }
             v128.store(cp, x);
           }

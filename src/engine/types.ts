@@ -73,6 +73,16 @@ export interface SimulationResult {
   readonly statevector?: Float64Array | Float32Array;
   /** One value per requested observable. */
   readonly expectations?: readonly number[];
+  /** Tensor engine: each contracted network's size before and after simplification. */
+  readonly networks?: ReadonlyArray<{ readonly before: NetworkSizes; readonly after: NetworkSizes }>;
+}
+
+/** Size of a tensor network (tensors, distinct indices, largest rank, complex elements). */
+export interface NetworkSizes {
+  readonly tensors: number;
+  readonly indices: number;
+  readonly maxRank: number;
+  readonly elements: number;
 }
 
 /** An engine's answer to "could you run this, and at what cost?" */

@@ -10,7 +10,7 @@ import type { PauliSum } from '../engine/types.js';
 import { ResourceError } from '../formats/errors.js';
 import { type ExecuteStats, contractSlices, planExecution, sliceCount } from './execute.js';
 import { circuitNetwork, expectationNetwork, parsePattern, type QubitOperator } from './from-circuit.js';
-import { simplifyNetwork } from './simplify.js';
+import { simplifyNetwork, type SimplifyReport } from './simplify.js';
 import { type TensorNetwork, toProblem } from './types.js';
 
 /** Options shared by the tensor-network API functions. */
@@ -29,6 +29,8 @@ export interface TensorOptions {
   readonly backend?: string;
   /** Accumulates FLOPs and seconds. */
   readonly stats?: ExecuteStats;
+  /** Called with the network's size before and after simplification, once per network built. */
+  readonly onSimplify?: (report: SimplifyReport) => void;
 }
 
 /** Default memory limit of the tensor engine: 4 GiB. */
@@ -38,9 +40,16 @@ export const DEFAULT_TENSOR_MEMORY = 4 * 1024 ** 3;
  * The (simplified) network of ⟨pattern|C|0…0⟩ that plans are made for: `taizhang plan` and
  * the executors must build networks through this function so fingerprints agree.
  */
-export function amplitudeNetwork(circuit: Circuit, pattern: string, simplify = true): TensorNetwork {
+export function amplitudeNetwork(circuit: Circuit, pattern: string, simplify = true, onSimplify?: (report: SimplifyReport) => void): TensorNetwork {
   const net = circuitNetwork(circuit, pattern);
-  return simplify ? simplifyNetwork(net).network : net;
+  return simplify ? simplified(net, onSimplify) : net;
+}
+
+/** `simplifyNetwork(net).network`, reporting sizes to `onSimplify`. */
+function simplified(net: TensorNetwork, onSimplify?: (report: SimplifyReport) => void): TensorNetwork {
+  const { network, ...report } = simplifyNetwork(net);
+  onSimplify?.(report);
+  return network;
 }
 
 /** Contracts `net` with a plan (checked) or a greedy path; returns the complex128 result. */
@@ -73,7 +82,7 @@ export function contract(net: TensorNetwork, options: TensorOptions = {}): Float
 /** The amplitude ⟨bits|C|0…0⟩ (bits: qubit 0 leftmost) as `[re, im]`. */
 export function amplitude(circuit: Circuit, bits: string, options: TensorOptions = {}): [number, number] {
   if (!/^[01]*$/.test(bits)) throw new Error(`bitstring '${bits}' must contain only 0 and 1`);
-  const r = contract(amplitudeNetwork(circuit, bits, options.simplify ?? true), options);
+  const r = contract(amplitudeNetwork(circuit, bits, options.simplify ?? true, options.onSimplify), options);
   return [r[0], r[1]];
 }
 
@@ -97,7 +106,7 @@ export function amplitudes(circuit: Circuit, bitsOrPattern: readonly string[] | 
   const out: Record<string, [number, number]> = {};
   if (typeof bitsOrPattern === 'string') {
     parsePattern(bitsOrPattern, circuit.numQubits);
-    const r = contract(amplitudeNetwork(circuit, bitsOrPattern, options.simplify ?? true), options);
+    const r = contract(amplitudeNetwork(circuit, bitsOrPattern, options.simplify ?? true, options.onSimplify), options);
     expandPattern(bitsOrPattern).forEach((b, e) => (out[b] = [r[2 * e], r[2 * e + 1]]));
     return out;
   }
@@ -124,7 +133,7 @@ export function productExpectation(
   options: TensorOptions = {},
 ): [number, number] {
   let net = expectationNetwork(circuit, ops);
-  if (options.simplify ?? true) net = simplifyNetwork(net).network;
+  if (options.simplify ?? true) net = simplified(net, options.onSimplify);
   const r = contract(net, { ...options, plan: undefined });
   return [r[0], r[1]];
 }

@@ -9,7 +9,7 @@ import { registerEngine } from '../engine/registry.js';
 import { DEFAULT_TENSOR_MEMORY, amplitudeNetwork, amplitudes, contract, expectation, type TensorOptions } from './api.js';
 import { planExecution, sliceCount } from './execute.js';
 import { expectationNetwork } from './from-circuit.js';
-import { networkStats, simplifyNetwork } from './simplify.js';
+import { type NetworkStats, networkStats, simplifyNetwork } from './simplify.js';
 import { toProblem, type TensorNetwork } from './types.js';
 
 /** Largest register for which the engine returns all probabilities or the state vector. */
@@ -78,12 +78,13 @@ export const tensorEngine: Engine = {
     if (why) throw new Error(why);
     // Work counters shared by every contraction of this run (reported as GFLOP/s through onProgress).
     const stats = { flops: 0, seconds: 0 };
-    const opts: TensorOptions = { ...options(request), stats };
+    const networks: Array<{ before: NetworkStats; after: NetworkStats }> = [];
+    const opts: TensorOptions = { ...options(request), stats, onSimplify: ({ before, after }) => networks.push({ before, after }) };
     const n = circuit.numQubits;
     const result: { -readonly [K in keyof SimulationResult]: SimulationResult[K] } = { qubits: n, engine: 'tensor' };
     if (request.amplitudes?.length) result.amplitudes = amplitudes(circuit, request.amplitudes, opts);
     if (request.probabilities || request.statevector) {
-      const sv = contract(amplitudeNetwork(circuit, 'x'.repeat(n)), { ...opts, plan: undefined });
+      const sv = contract(amplitudeNetwork(circuit, 'x'.repeat(n), true, opts.onSimplify), { ...opts, plan: undefined });
       if (request.statevector) result.statevector = request.precision === 'single' ? Float32Array.from(sv) : sv;
       if (request.probabilities) {
         const p = new Float64Array(sv.length / 2);
@@ -92,6 +93,7 @@ export const tensorEngine: Engine = {
       }
     }
     if (request.observables?.length) result.expectations = request.observables.map((o) => expectation(circuit, o, { ...opts, plan: undefined }));
+    result.networks = networks;
     request.onProgress?.({ done: 1, total: 1, elapsedSeconds: stats.seconds, gflops: stats.seconds > 0 ? stats.flops / stats.seconds / 1e9 : 0 });
     return result;
   },

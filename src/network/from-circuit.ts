@@ -1,13 +1,15 @@
 /**
  * Circuits as tensor networks. Every gate becomes one tensor; diagonal gates become tensors on
  * the wires' current indices (hyperedges) without creating new indices, so they never grow
- * widths. Construction is deterministic: the same circuit and pattern always give the
+ * widths, and identity gates add nothing. Two-qubit gates take their cheapest form from
+ * two-qubit.ts: a free wire swap times nothing / a hyperedge / a bond-r split / one tensor. Construction is deterministic: the same circuit and pattern always give the
  * identical network (the distributed runtime rebuilds networks and compares fingerprints).
  */
 import type { Circuit, GateOperation } from '../circuit/circuit.js';
 import { getGate } from '../circuit/gates.js';
 import type { ComplexMatrix } from '../circuit/matrix.js';
 import type { NetworkTensor, TensorNetwork } from './types.js';
+import { diagonalOf, isIdentityDiagonal, operatorSchmidt, twoQubitForm } from './two-qubit.js';
 
 /** The unitary of a gate operation (gate table or explicit matrix). */
 export function gateMatrix(op: GateOperation): ComplexMatrix {
@@ -18,12 +20,13 @@ export function gateMatrix(op: GateOperation): ComplexMatrix {
   return getGate(op.name).matrix(op.params);
 }
 
-function isDiagonalOp(op: GateOperation, m: ComplexMatrix): boolean {
-  if (op.name !== 'unitary') return getGate(op.name).diagonal;
-  const d = Math.round(Math.sqrt(m.length / 2));
-  for (let i = 0; i < d; i++)
-    for (let j = 0; j < d; j++) if (i !== j && (m[2 * (i * d + j)] !== 0 || m[2 * (i * d + j) + 1] !== 0)) return false;
-  return true;
+/**
+ * The diagonal of a gate when it is diagonal: by the gate table's flag, or numerically (every
+ * off-diagonal entry below RANK_TOLERANCE of the largest) for other gates and custom unitaries.
+ */
+function gateDiagonal(op: GateOperation, m: ComplexMatrix): Float64Array | null {
+  if (op.name !== 'unitary' && getGate(op.name).diagonal) return diagonalOf(m, Infinity);
+  return diagonalOf(m);
 }
 
 /** The unitary gate operations of a circuit; refuses mid-circuit measurement, reset and conditions. */
@@ -34,75 +37,14 @@ export function unitaryGates(circuit: Circuit): GateOperation[] {
 }
 
 /**
- * Rank reduction of a two-qubit gate: reshapes U[(o1 o2),(i1 i2)] to M[(o1 i1),(o2 i2)] and
- * factors M = Q·(Q†M) with Q an orthonormal basis of M's column space (modified Gram–Schmidt,
- * deterministic). Returns the factors when the rank is at most 2, i.e. when splitting lowers the
- * bond below the 4 of an unsplit gate; otherwise null.
+ * Rank reduction of a two-qubit gate by operator-Schmidt decomposition (SVD of U reshaped to
+ * M[(o1 i1)][(o2 i2)], see two-qubit.ts). Returns the factors when the Schmidt rank is below 4,
+ * i.e. when splitting lowers the bond below the 4 of an unsplit gate (CX, CY, CH, rxx …: 2);
+ * otherwise null (SWAP, iSWAP, generic fSim).
  */
 export function splitTwoQubit(u: ComplexMatrix): { rank: number; left: Float64Array; right: Float64Array } | null {
-  // M[r][c], r = o1*2+i1, c = o2*2+i2; U[o1 o2][i1 i2] = u[((o1*2+o2)*4 + i1*2+i2)].
-  const M = new Float64Array(32);
-  for (let o1 = 0; o1 < 2; o1++)
-    for (let o2 = 0; o2 < 2; o2++)
-      for (let i1 = 0; i1 < 2; i1++)
-        for (let i2 = 0; i2 < 2; i2++) {
-          const src = 2 * ((o1 * 2 + o2) * 4 + i1 * 2 + i2);
-          const dst = 2 * ((o1 * 2 + i1) * 4 + o2 * 2 + i2);
-          M[dst] = u[src];
-          M[dst + 1] = u[src + 1];
-        }
-  const Q: Float64Array[] = [];
-  for (let c = 0; c < 4; c++) {
-    const v = new Float64Array(8);
-    for (let r = 0; r < 4; r++) {
-      v[2 * r] = M[2 * (r * 4 + c)];
-      v[2 * r + 1] = M[2 * (r * 4 + c) + 1];
-    }
-    for (let pass = 0; pass < 2; pass++)
-      for (const q of Q) {
-        // v -= q (q† v)
-        let dr = 0, di = 0;
-        for (let r = 0; r < 4; r++) {
-          dr += q[2 * r] * v[2 * r] + q[2 * r + 1] * v[2 * r + 1];
-          di += q[2 * r] * v[2 * r + 1] - q[2 * r + 1] * v[2 * r];
-        }
-        for (let r = 0; r < 4; r++) {
-          v[2 * r] -= q[2 * r] * dr - q[2 * r + 1] * di;
-          v[2 * r + 1] -= q[2 * r] * di + q[2 * r + 1] * dr;
-        }
-      }
-    let norm = 0;
-    for (let x = 0; x < 8; x++) norm += v[x] * v[x];
-    norm = Math.sqrt(norm);
-    if (norm > 1e-9) {
-      for (let x = 0; x < 8; x++) v[x] /= norm;
-      Q.push(v);
-      if (Q.length > 2) return null;
-    }
-  }
-  const rank = Q.length;
-  if (rank === 0) return null;
-  // left[o1,i1,b] = Q[b][(o1 i1)]; right[b,o2,i2] = Σ_r conj(Q[b][r]) M[r][(o2 i2)].
-  const left = new Float64Array(2 * 4 * rank);
-  for (let r = 0; r < 4; r++)
-    for (let bb = 0; bb < rank; bb++) {
-      left[2 * (r * rank + bb)] = Q[bb][2 * r];
-      left[2 * (r * rank + bb) + 1] = Q[bb][2 * r + 1];
-    }
-  const right = new Float64Array(2 * rank * 4);
-  for (let bb = 0; bb < rank; bb++)
-    for (let c = 0; c < 4; c++) {
-      let re = 0, im = 0;
-      for (let r = 0; r < 4; r++) {
-        const qr = Q[bb][2 * r], qi = -Q[bb][2 * r + 1];
-        const mr = M[2 * (r * 4 + c)], mi = M[2 * (r * 4 + c) + 1];
-        re += qr * mr - qi * mi;
-        im += qr * mi + qi * mr;
-      }
-      right[2 * (bb * 4 + c)] = re;
-      right[2 * (bb * 4 + c) + 1] = im;
-    }
-  return { rank, left, right };
+  const s = operatorSchmidt(u);
+  return s.rank < 4 ? s : null;
 }
 
 /** Builder state: the current index of every wire. */
@@ -141,28 +83,33 @@ function appendCircuit(b: Builder, numQubits: number, qubits: readonly number[],
     const k = op.qubits.length;
     const d = 1 << k;
     const ins = op.qubits.map((q) => wire[q]);
-    if (isDiagonalOp(op, m)) {
-      // Diagonal: a rank-k tensor on the wires' current indices (a hyperedge per wire).
-      const diag = new Float64Array(2 * d);
-      for (let i = 0; i < d; i++) {
-        diag[2 * i] = m[2 * (i * d + i)];
-        diag[2 * i + 1] = m[2 * (i * d + i) + 1];
-      }
-      b.add(ins, diag, op.name);
+    const diag = gateDiagonal(op, m);
+    if (diag) {
+      // Diagonal: a rank-k tensor on the wires' current indices (a hyperedge per wire);
+      // identity-like gates (rz(0), id, u1(0)) add nothing.
+      if (!isIdentityDiagonal(diag)) b.add(ins, diag, op.name);
       continue;
     }
-    const outs = op.qubits.map(() => b.newIndex());
     if (k === 2) {
-      const split = splitTwoQubit(m);
-      if (split) {
-        // Operator-Schmidt rank ≤ 2 (controlled gates): two rank-3 tensors joined by a small bond.
-        const bond = b.newIndex(split.rank);
-        b.add([outs[0], ins[0], bond], split.left, op.name);
-        b.add([bond, outs[1], ins[1]], split.right, op.name);
-        op.qubits.forEach((q, j) => (wire[q] = outs[j]));
+      const form = twoQubitForm(m);
+      if (form.kind !== 'full') {
+        const [q0, q1] = op.qubits;
+        if (form.kind === 'diagonal') b.add(ins, form.diag, op.name);
+        if (form.kind === 'split') {
+          // Operator-Schmidt rank < 4: two rank-3 tensors joined by a bond of that rank.
+          const outs = [b.newIndex(), b.newIndex()];
+          const bond = b.newIndex(form.split.rank);
+          b.add([outs[0], ins[0], bond], form.split.left, op.name);
+          b.add([bond, outs[1], ins[1]], form.split.right, op.name);
+          wire[q0] = outs[0];
+          wire[q1] = outs[1];
+        }
+        // U = SWAP·V: after V, the wires exchange their indices (free).
+        if (form.swap) [wire[q0], wire[q1]] = [wire[q1], wire[q0]];
         continue;
       }
     }
+    const outs = op.qubits.map(() => b.newIndex());
     // Row-major matrix U[out][in] with the first listed qubit most significant = tensor [outs…, ins…].
     b.add([...outs, ...ins], Float64Array.from(m), op.name);
     op.qubits.forEach((q, j) => (wire[q] = outs[j]));

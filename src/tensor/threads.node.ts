@@ -1,5 +1,5 @@
 /**
- * Multi-threaded complex64 GEMM for Node: helper worker threads instantiate the same
+ * Multi-threaded complex64/complex128 GEMM for Node: helper worker threads instantiate the same
  * WebAssembly module on the same shared memory and each computes a block of C's rows while the
  * calling thread does the first block (Atomics.wait/notify hand-off, no copies). Opt-in:
  * `await enableTensorThreads(2)`; `disableTensorThreads()` stops the helpers.
@@ -17,7 +17,10 @@ Atomics.notify(I, 1);
 for (;;) {
   Atomics.wait(I, 0, 0);
   if (Atomics.load(I, 0) === 2) break;
-  if (I[2] > 0) ex.gemm_c64(1, I[2], I[3], I[4], I[5], I[6], I[7], I[8]);
+  if (I[2] > 0) {
+    if (I[9] === 16) ex.gemm_c128(1, I[2], I[3], I[4], I[5], I[6], I[7], I[8]);
+    else ex.gemm_c64(1, I[2], I[3], I[4], I[5], I[6], I[7], I[8]);
+  }
   Atomics.store(I, 0, 0);
   Atomics.store(I, 1, 1);
   Atomics.notify(I, 1);
@@ -29,7 +32,7 @@ const CTRL_BASE = 32768;
 
 let workers: Worker[] = [];
 
-/** Starts `threads - 1` helper threads for large complex64 GEMMs on the 'wasm-simd' backend. */
+/** Starts `threads - 1` helper threads for large complex GEMMs on the 'wasm-simd' backend. */
 export async function enableTensorThreads(threads: number): Promise<boolean> {
   disableTensorThreads();
   const shared = tensorWasmShared();
@@ -58,7 +61,7 @@ export async function enableTensorThreads(threads: number): Promise<boolean> {
   }
   await Promise.all(ready);
   setGemmSplitter({
-    start(m, n, k, offA, offB, offC, offPack) {
+    start(m, n, k, offA, offB, offC, offPack, elemBytes) {
       const parts = helpers + 1;
       const chunk = Math.ceil(m / parts / 4) * 4;
       for (let w = 0; w < helpers; w++) {
@@ -68,10 +71,11 @@ export async function enableTensorThreads(threads: number): Promise<boolean> {
         I[2] = r1 - r0;
         I[3] = n;
         I[4] = k;
-        I[5] = offA + r0 * k * 8;
+        I[5] = offA + r0 * k * elemBytes;
         I[6] = offB;
-        I[7] = offC + r0 * n * 8;
+        I[7] = offC + r0 * n * elemBytes;
         I[8] = offPack + shared.packBytes * (w + 1);
+        I[9] = elemBytes;
         Atomics.store(I, 1, 0);
         Atomics.store(I, 0, 1);
         Atomics.notify(I, 0);

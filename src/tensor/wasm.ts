@@ -11,15 +11,15 @@ import { type ComplexArray, GEMM_KERNEL, PERMUTE_KERNEL, type GemmKernel, type P
 
 interface TensorExports {
   gemm_c64(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number): void;
-  gemm_c128(batch: number, m: number, n: number, k: number, a: number, b: number, c: number): void;
+  gemm_c128(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number): void;
   permute(src: number, dst: number, meta: number, elemBytes: number): void;
 }
 
 const PAGE = 65536;
 const BASE = PAGE; // the first page is left to the module's own statics
 const MAX_PAGES = 32768; // 2 GiB
-/** Packing scratch of the complex64 GEMM (matches PACK_BYTES in assembly/tensor). */
-const PACK_BYTES = 64 * 128 * 64;
+/** Packing scratch of the complex GEMMs (PACK_BYTES in assembly/tensor, checked at instantiation). */
+const PACK_BYTES = (128 / 4) * 128 * 64 + 128 * 32;
 
 let state: { memory: WebAssembly.Memory; exports: TensorExports } | null | undefined;
 let compiled: WebAssembly.Module | undefined;
@@ -38,6 +38,9 @@ function instance(): { memory: WebAssembly.Memory; exports: TensorExports } | nu
     const module = new WebAssembly.Module(decodeBase64(wasmBase64) as Uint8Array<ArrayBuffer>);
     compiled = module;
     const inst = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
+    // A module needing more packing scratch than reserved here would write past it.
+    const need = (inst.exports.PACK_BYTES as WebAssembly.Global | undefined)?.value as number | undefined;
+    if (need === undefined || need > PACK_BYTES) throw new Error(`tensor wasm: PACK_BYTES ${need} > ${PACK_BYTES}`);
     state = { memory, exports: inst.exports as unknown as TensorExports };
   } catch {
     state = null;
@@ -69,8 +72,11 @@ function view(a: ComplexArray, byteOffset: number, length: number): ComplexArray
  * memory compute some rows of C). Receives byte offsets; returns the rows it left to the caller.
  */
 export interface GemmSplitter {
-  /** Hands rows below the returned count to helper threads (packing scratch after `offPack + packBytes`). */
-  start(m: number, n: number, k: number, offA: number, offB: number, offC: number, offPack: number): number;
+  /**
+   * Hands rows below the returned count to helper threads (packing scratch after `offPack + packBytes`);
+   * `elemBytes` is 8 (complex64) or 16 (complex128).
+   */
+  start(m: number, n: number, k: number, offA: number, offB: number, offC: number, offPack: number, elemBytes: 8 | 16): number;
   /** Blocks until the helpers are done. */
   wait(): void;
 }
@@ -103,13 +109,14 @@ const gemmWasm: GemmKernel = (batch, m, n, k, a, b, c) => {
   view(a, offA, la).set(a.subarray(0, la));
   view(b, offB, lb).set(b.subarray(0, lb));
   const ex = instance()!.exports;
-  if (eb === 4 && batch === 1 && splitter && m >= 64 && m * n * k >= 1 << 21) {
+  if (batch === 1 && splitter && m >= 64 && m * n * k >= 1 << 21) {
     // Helper threads take the lower rows; this thread does the first `rows`, then waits.
-    const rows = splitter.start(m, n, k, offA, offB, offC, offPack);
-    ex.gemm_c64(1, rows, n, k, offA, offB, offC, offPack);
+    const rows = splitter.start(m, n, k, offA, offB, offC, offPack, eb === 4 ? 8 : 16);
+    if (eb === 4) ex.gemm_c64(1, rows, n, k, offA, offB, offC, offPack);
+    else ex.gemm_c128(1, rows, n, k, offA, offB, offC, offPack);
     splitter.wait();
   } else if (eb === 4) ex.gemm_c64(batch, m, n, k, offA, offB, offC, offPack);
-  else ex.gemm_c128(batch, m, n, k, offA, offB, offC);
+  else ex.gemm_c128(batch, m, n, k, offA, offB, offC, offPack);
   c.set(view(c, offC, lc));
 };
 

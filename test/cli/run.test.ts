@@ -188,3 +188,11 @@ test('a state too large for memory is refused before allocating, with the bytes 
   const big = tmpFile('big.qsim', '40\n0 h 0\n1 cz 0 39\n');
   userError(taizhang(['run', big, '--method', 'reference', '--amplitudes', '0'.repeat(40)]), /needs 17592186044416 bytes \(16 TiB\)/);
 });
+
+test('--method tensor reports each network before and after simplification in the table', () => {
+  const r = taizhang(['run', example('qft4.qasm'), '--method', 'tensor', '--amplitudes', '0101']);
+  assert.equal(r.code, 0, r.stderr);
+  const m = /network +(\d+) tensors, \d+ indices, max rank \d+, \d+ elements → simplified (\d+) tensors/.exec(r.stdout);
+  assert.ok(m, r.stdout);
+  assert.ok(Number(m[2]) < Number(m[1]));
+});

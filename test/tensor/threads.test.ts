@@ -24,3 +24,21 @@ test('multi-threaded wasm complex64 GEMM (2 and 3 threads) matches the plain Typ
     }
   }
 });
+
+test('multi-threaded wasm complex128 GEMM (2 threads) matches the plain TypeScript kernel to 1e-12', async () => {
+  const r = mulberry32(11);
+  assert.equal(await enableTensorThreads(2), true);
+  try {
+    for (const [m, n, k] of [[515, 263, 35], [66, 1031, 41], [301, 130, 131]]) {
+      const a = new Float64Array(2 * m * k).map(() => r() - 0.5);
+      const b = new Float64Array(2 * k * n).map(() => r() - 0.5);
+      const c = new Float64Array(2 * m * n);
+      const d = new Float64Array(2 * m * n);
+      gemmKernel('wasm-simd')(1, m, n, k, a, b, c);
+      gemmJs(1, m, n, k, a, b, d);
+      for (let i = 0; i < c.length; i++) assert.ok(Math.abs(c[i] - d[i]) < 1e-12, `[${m},${n},${k}] at ${i}`);
+    }
+  } finally {
+    disableTensorThreads();
+  }
+});

@@ -12,7 +12,7 @@ import { ResourceError } from '../../formats/errors.js';
 import { formatPauliSum, parsePauliSum } from '../../circuit/observable.js';
 import type { Circuit } from '../../circuit/circuit.js';
 import type { ContractionPlan } from '../../contraction/types.js';
-import type { Engine, PauliSum, SimulationRequest, SimulationResult } from '../../engine/types.js';
+import type { Engine, NetworkSizes, PauliSum, SimulationRequest, SimulationResult } from '../../engine/types.js';
 import { listEngines, selectEngine } from '../../engine/registry.js';
 import '../../engines.js';
 // Node CLI: the state-vector engine uses worker threads (`--threads`, default all cores for large states).
@@ -213,6 +213,10 @@ export function* resultTableChunks(result: SimulationResult, ctx: TableContext):
   const gates = ctx.circuit.gates().length;
   lines.push(`circuit   ${ctx.file} (${n} qubit${n === 1 ? '' : 's'}, ${gates} gate${gates === 1 ? '' : 's'})`);
   lines.push(`engine    ${result.engine} (${ctx.seconds.toFixed(3)} s)`);
+  const nets = result.networks ?? [];
+  const size = (s: NetworkSizes): string => `${s.tensors} tensors, ${s.indices} indices, max rank ${s.maxRank}, ${s.elements} elements`;
+  nets.slice(0, 4).forEach((x, i) => lines.push(`${i ? '         ' : 'network  '} ${size(x.before)} → simplified ${size(x.after)}`));
+  if (nets.length > 4) lines.push(`          … ${nets.length - 4} more networks`);
   if (result.amplitudes) {
     lines.push('', 'amplitudes');
     for (const k of sortedKeys(result.amplitudes)) {
