@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { SYCAMORE_PATTERN, bristleconeLayout, czCircuit, czConfigurations, gridLayout, sycamoreCircuit } from '../../src/circuits/random.js';
 
-const shared = (name: string): string => new URL(`../../../../../shared/circuits/${name}`, import.meta.url).pathname;
+const shared = (name: string): string => new URL(`../../../../shared/circuits/${name}`, import.meta.url).pathname;
 
 /** Two-qubit couplings per fSim layer, read from a qsim file (time order). */
 function fileLayers(text: string): string[] {
