@@ -1,5 +1,5 @@
 /**
- * `npm run bench:sv [-- --max-qubits 26 --min-qubits 20 --sizes 20,24 --fuse 3,4 --threads 1,2 --depth 20 --no-qc --no-files]`: fast state-vector
+ * `npm run bench:sv [-- --max-qubits 26 --min-qubits 20 --sizes 20,24 --fuse 3,4 --threads 1,2 --depth 20 --no-qc --qc-sizes 16 --no-files]`: fast state-vector
  * benchmark. Measures this machine's copy bandwidth, then runs random grid circuits (depth 20) and
  * qsim's circuit_q24/circuit_q30 (../shared/circuits) at n = 20, 24, 26, 28, 30 (up to
  * --max-qubits), single precision, for each fusion size on 1 and 2 threads (from 28 qubits on, only
@@ -31,6 +31,8 @@ const depth = Number(opt('depth', '20'));
 const threadList = opt('threads', '1,2').split(',').map(Number);
 const sizes = opt('sizes', '20,24,26,28,30').split(',').map(Number).filter((n) => n >= minQubits && n <= maxQubits);
 const withQc = !args.includes('--no-qc');
+// quantum-circuit takes minutes at 16 qubits and over half an hour at 20: --qc-sizes 16 skips 20.
+const qcSizes = opt('qc-sizes', '16,20').split(',').map(Number);
 const withFiles = !args.includes('--no-files');
 const allThreads = args.includes('--all-threads');
 // npm runs scripts from the repository root; the shared circuits sit next to it.
@@ -133,7 +135,7 @@ if (withQc) {
   const require = createRequire(import.meta.url);
   type QC = { appendGate(g: string, w: number | number[], o?: object): void; run(): void };
   const QuantumCircuit = require('quantum-circuit') as new (n: number) => QC;
-  for (const n of [16, 20]) {
+  for (const n of qcSizes) {
     if (n > maxQubits) continue;
     const c = gridCircuit(n, depth, { style: 'cz' });
     const ours = await timeTaizhang(`grid-cz-d${depth}`, c, 1, DEFAULT_FUSE);
