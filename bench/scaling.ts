@@ -8,8 +8,7 @@
  * Every row is the best of --repeat R runs (default 3).
  * Options: --rows R --cols C --layers L --sliced S (default 5×5, 16 layers, 5 sliced → 32 slices of ~0.1–0.2 s).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseQasm } from '../src/formats/qasm2/index.js';
 import { amplitudeNetwork } from '../src/network/api.js';
@@ -21,6 +20,7 @@ import { networkJobSpec } from '../src/runtime/network-job.js';
 import { jobKeyOf, runSlicesThreads, SliceThreadPool } from '../src/runtime/pool.node.js';
 import { runSlicesRedis } from '../src/runtime/cluster.node.js';
 import { encodeFloat64 } from '../src/runtime/types.js';
+import { hasRedisServer, startRedisServer } from '../src/runtime/redis-server.node.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -64,17 +64,6 @@ function gridQasm(): string {
     }
   }
   return `${lines.join('\n')}\n`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -122,15 +111,13 @@ async function main(): Promise<void> {
       await pool.close();
     }
   }
-  if (spawnSync('redis-server', ['--version']).status !== 0) {
+  if (!hasRedisServer()) {
     console.log('# redis-server not installed: Redis rows skipped');
   } else {
-    const port = await freePort();
-    const url = `redis://127.0.0.1:${port}`;
-    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const server = await startRedisServer();
+    const url = server.url;
     const workers: ChildProcess[] = [];
     try {
-      await sleep(300);
       const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
       for (const k of [1, 2]) {
         while (workers.length < k) {
@@ -146,7 +133,7 @@ async function main(): Promise<void> {
       for (const w of workers) w.kill('SIGTERM');
       await sleep(500);
       for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
-      server.kill('SIGTERM');
+      await server.stop();
     }
   }
   console.log('');
