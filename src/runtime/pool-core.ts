@@ -8,7 +8,7 @@
  */
 import type { SliceJobInfo, SliceJobSpec, SliceRunOptions, SliceRunResult } from './types.js';
 import { defaultBatchSize, hashText, makeBatches, ProgressTracker, sumPartials } from './types.js';
-import { SliceWorkerError, type PoolReply, type PoolRequest } from './pool-protocol.js';
+import { JOB_MISSING, SliceWorkerError, type PoolReply, type PoolRequest } from './pool-protocol.js';
 
 /** Event a worker delivers: `data` for messages, `message`/`error` for failures. */
 export interface SliceWorkerEvent {
@@ -30,15 +30,23 @@ export interface SliceWorkerLike {
 
 type Resolved = PoolReply & { ok: true };
 
+interface Pending {
+  readonly msg: PoolRequest;
+  readonly resolve: (r: Resolved) => void;
+  readonly reject: (e: Error) => void;
+}
+
 interface Slot {
   readonly worker: SliceWorkerLike;
-  pending?: { id: number; resolve: (r: Resolved) => void; reject: (e: Error) => void };
+  /** Job keys this worker was sent the spec of (it may since have evicted some). */
+  readonly known: Set<string>;
+  pending?: Pending;
 }
 
 /** A fixed set of workers that build jobs from specs and contract slice batches. */
 export class SlicePool {
   private readonly slots: Slot[] = [];
-  private readonly waiting: Array<{ msg: PoolRequest; resolve: (r: Resolved) => void; reject: (e: Error) => void }> = [];
+  private readonly waiting: Pending[] = [];
   private nextId = 1;
   private closed = false;
 
@@ -49,7 +57,7 @@ export class SlicePool {
   ) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer, got ${threads}`);
     for (let i = 0; i < threads; i++) {
-      const slot: Slot = { worker: spawn(i) };
+      const slot: Slot = { worker: spawn(i), known: new Set() };
       slot.worker.addEventListener('message', (e) => this.onReply(slot, e.data as PoolReply));
       slot.worker.addEventListener('error', (e) => {
         if (!this.closed) this.onCrash(slot, e.error instanceof Error ? e.error : new Error(e.message ?? 'slice worker failed'));
@@ -89,14 +97,31 @@ export class SlicePool {
     for (const slot of this.slots) {
       if (slot.pending || this.waiting.length === 0) continue;
       const w = this.waiting.shift()!;
-      slot.pending = { id: w.msg.id, resolve: w.resolve, reject: w.reject };
-      slot.worker.postMessage(w.msg);
+      slot.pending = w;
+      this.send(slot, w.msg);
+    }
+  }
+
+  /** Posts a request, leaving out the spec when this worker already has the job. */
+  private send(slot: Slot, msg: PoolRequest): void {
+    if (slot.known.has(msg.key)) {
+      const { spec: _spec, ...bare } = msg;
+      slot.worker.postMessage(bare);
+    } else {
+      if (msg.spec) slot.known.add(msg.key);
+      slot.worker.postMessage(msg);
     }
   }
 
   private onReply(slot: Slot, r: PoolReply): void {
     const p = slot.pending;
-    if (!p || !r || p.id !== r.id) return;
+    if (!p || !r || p.msg.id !== r.id) return;
+    if (!r.ok && r.errorName === JOB_MISSING && slot.known.has(p.msg.key)) {
+      // The worker evicted the job: send the same request again, with the spec.
+      slot.known.delete(p.msg.key);
+      this.send(slot, p.msg);
+      return;
+    }
     slot.pending = undefined;
     if (r.ok) p.resolve(r);
     else p.reject(new SliceWorkerError(r.error, r.errorName));

@@ -5,10 +5,17 @@
 import { createSliceJob } from './jobs.js';
 import type { SliceJob, SliceJobInfo, SliceJobSpec } from './types.js';
 
-/** Message to a pool worker. */
+/**
+ * Message to a pool worker. `spec` may be left out once the worker has the job under `key`
+ * (specs carry the whole circuit and plan; sending them once per worker saves a copy per
+ * batch). A worker that no longer has the job answers {@link JOB_MISSING} and gets it again.
+ */
 export type PoolRequest =
-  | { readonly id: number; readonly type: 'info'; readonly key: string; readonly spec: SliceJobSpec }
-  | { readonly id: number; readonly type: 'run'; readonly key: string; readonly spec: SliceJobSpec; readonly start: number; readonly end: number };
+  | { readonly id: number; readonly type: 'info'; readonly key: string; readonly spec?: SliceJobSpec }
+  | { readonly id: number; readonly type: 'run'; readonly key: string; readonly spec?: SliceJobSpec; readonly start: number; readonly end: number };
+
+/** `errorName` of the reply to a request without spec for a job the worker does not have. */
+export const JOB_MISSING = 'SliceJobMissing';
 
 /** Reply from a pool worker. */
 export type PoolReply =
@@ -39,9 +46,10 @@ export interface PoolReplyOut {
  */
 export function createPoolRequestHandler(): (m: PoolRequest) => PoolReplyOut {
   const cache = new Map<string, SliceJob>();
-  const jobFor = (key: string, spec: SliceJobSpec): SliceJob => {
+  const jobFor = (key: string, spec: SliceJobSpec | undefined): SliceJob | undefined => {
     let job = cache.get(key);
     if (!job) {
+      if (!spec) return undefined;
       job = createSliceJob(spec);
       if (cache.size >= 2) cache.delete(cache.keys().next().value as string);
       cache.set(key, job);
@@ -51,6 +59,7 @@ export function createPoolRequestHandler(): (m: PoolRequest) => PoolReplyOut {
   return (m) => {
     try {
       const job = jobFor(m.key, m.spec);
+      if (!job) return { reply: { id: m.id, ok: false, error: `job ${m.key} is not loaded in this worker`, errorName: JOB_MISSING }, transfer: [] };
       if (m.type === 'info') {
         const info: SliceJobInfo = { totalSlices: job.totalSlices, outputLength: job.outputLength, fingerprint: job.fingerprint, flopsPerSlice: job.flopsPerSlice };
         return { reply: { id: m.id, ok: true, info }, transfer: [] };
