@@ -9,6 +9,7 @@
  * Options: --rows R --cols C --layers L --sliced S (default 5×5, 16 layers, 5 sliced → 32 slices of ~0.1–0.2 s).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseQasm } from '../src/formats/qasm2/index.js';
 import { amplitudeNetwork } from '../src/network/api.js';
@@ -33,6 +34,8 @@ const layers = arg('layers', 16);
 const slicedCount = arg('sliced', 5);
 /** Each row is the best of this many runs (timings on shared machines are noisy). */
 const repeat = arg('repeat', 3);
+/** Batches of the no-work run that measures queue overhead. */
+const emptyBatches = arg('empty', 200);
 
 /** Runs `f` `repeat` times and keeps the fastest result. */
 async function best<T extends { elapsedSeconds: number }>(f: (rep: number) => Promise<T>): Promise<T> {
@@ -83,10 +86,12 @@ async function main(): Promise<void> {
   const plan = makePlan(problem, tree, sliced, { finder: 'bench-greedy' });
   const spec = networkJobSpec(qasm, pattern, plan);
   const batchSize = 1;
-  type Row = { mode: string; workers: number; seconds: number; slices: number; batches: number; efficiency: number; overheadMsPerBatch?: number; exact: boolean };
+  type Row = { mode: string; workers: number; seconds: number; slices: number; batches: number; efficiency: number; selfScaling?: number; overheadMsPerBatch?: number; exact: boolean; load1: number };
   const rowsOut: Row[] = [];
   let t1 = 0;
   let ref = '';
+  const load = () => Math.round(loadavg()[0] * 100) / 100;
+  const load0 = loadavg();
   const emit = (r: Row) => {
     rowsOut.push(r);
     console.log(JSON.stringify({ bench: 'scaling', circuit: `grid ${rows}x${cols} depth ${layers}`, ...r }));
@@ -97,7 +102,7 @@ async function main(): Promise<void> {
       t1 = r.elapsedSeconds;
       ref = encodeFloat64(r.data);
     }
-    emit({ mode: 'threads', workers: threads, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (threads * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref });
+    emit({ mode: 'threads', workers: threads, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (threads * r.elapsedSeconds), selfScaling: t1 / (threads * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref, load1: load() });
   }
   // Warm pools (threads started and the network already built): the steady-state scaling.
   let w1 = 0;
@@ -107,7 +112,7 @@ async function main(): Promise<void> {
       await Promise.all(Array.from({ length: threads }, () => pool.runBatch(jobKeyOf(spec), spec, 0, 1)));
       const r = await best(() => runSlicesThreads(spec, { pool, batchSize }));
       if (threads === 1) w1 = r.elapsedSeconds;
-      emit({ mode: 'threads-warm', workers: threads, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: w1 / (threads * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref });
+      emit({ mode: 'threads-warm', workers: threads, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (threads * r.elapsedSeconds), selfScaling: w1 / (threads * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref, load1: load() });
     } finally {
       await pool.close();
     }
@@ -120,15 +125,22 @@ async function main(): Promise<void> {
     const workers: ChildProcess[] = [];
     try {
       const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+      let r1 = 0;
       for (const k of [1, 2]) {
         while (workers.length < k) {
           const w = spawn(process.execPath, [main, 'worker', '--redis', url, '--concurrency', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
           await new Promise<void>((resolve) => w.stdout!.on('data', (d: Buffer) => d.toString().includes('worker ready') && resolve()));
           workers.push(w);
         }
-        const r = await best((rep) => runSlicesRedis(spec, { redis: url, batchSize, runId: `bench-${k}-${rep}-${Date.now()}`, pollMs: 20 }));
-        const overhead = k === 1 ? ((r.elapsedSeconds - t1) / r.batches) * 1000 : undefined;
-        emit({ mode: 'redis', workers: k, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (k * r.elapsedSeconds), ...(overhead !== undefined ? { overheadMsPerBatch: overhead } : {}), exact: encodeFloat64(r.data) === ref });
+        if (k === 1) {
+          // Queue overhead measured directly: batches of (almost) no work through one worker.
+          const empty = { kind: 'synthetic', input: { slices: emptyBatches, entries: 2, seed: 1, work: 1 } };
+          const e = await best((rep) => runSlicesRedis(empty, { redis: url, batchSize: 1, runId: `bench-empty-${rep}-${Date.now()}` }));
+          emit({ mode: 'redis-empty', workers: 1, seconds: e.elapsedSeconds, slices: e.totalSlices, batches: e.batches, efficiency: NaN, overheadMsPerBatch: (e.elapsedSeconds / e.batches) * 1000, exact: true, load1: load() });
+        }
+        const r = await best((rep) => runSlicesRedis(spec, { redis: url, batchSize, runId: `bench-${k}-${rep}-${Date.now()}` }));
+        if (k === 1) r1 = r.elapsedSeconds;
+        emit({ mode: 'redis', workers: k, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (k * r.elapsedSeconds), selfScaling: r1 / (k * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref, load1: load() });
       }
     } finally {
       for (const w of workers) w.kill('SIGTERM');
@@ -139,12 +151,16 @@ async function main(): Promise<void> {
   }
   console.log('');
   console.log(`One amplitude of a ${rows}x${cols} grid circuit, depth ${layers}: ${plan.sliced.length} sliced indices, ${rowsOut[0]?.slices} slices, batch = 1 slice, best of ${repeat} runs`);
-  console.log('mode         workers  seconds  s/slice  efficiency  overhead ms/batch  bit-exact');
+  console.log(`efficiency = T(threads, 1) / (k · T); vs 1 = T(same mode, 1) / (k · T); redis-empty = ${emptyBatches} batches of no work (queue overhead)`);
+  const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : `${(x * 100).toFixed(1)}%`);
+  console.log('mode          workers  seconds  s/slice  efficiency   vs 1  overhead ms/batch  bit-exact  load(1m)');
   for (const r of rowsOut) {
     console.log(
-      `${r.mode.padEnd(12)} ${String(r.workers).padStart(7)}  ${r.seconds.toFixed(3).padStart(7)}  ${(r.seconds / r.slices).toFixed(3).padStart(7)}  ${(r.efficiency * 100).toFixed(1).padStart(9)}%  ${(r.overheadMsPerBatch !== undefined ? r.overheadMsPerBatch.toFixed(1) : '-').padStart(17)}  ${r.exact ? 'yes' : 'NO'}`,
+      `${r.mode.padEnd(13)} ${String(r.workers).padStart(7)}  ${r.seconds.toFixed(3).padStart(7)}  ${(r.seconds / r.slices).toFixed(3).padStart(7)}  ${pct(r.efficiency).padStart(10)}  ${pct(r.selfScaling).padStart(5)}  ${(r.overheadMsPerBatch !== undefined ? r.overheadMsPerBatch.toFixed(2) : '-').padStart(17)}  ${(r.exact ? 'yes' : 'NO').padStart(9)}  ${r.load1.toFixed(2).padStart(8)}`,
     );
   }
+  const l = loadavg();
+  console.log(`load average (1/5/15 min): ${load0.map((x) => x.toFixed(2)).join(' ')} at start, ${l.map((x) => x.toFixed(2)).join(' ')} at end, on ${availableParallelism()} cores (other processes depress efficiency)`);
 }
 
 main().then(
