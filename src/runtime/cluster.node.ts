@@ -45,6 +45,14 @@ const jobIdOf = (runId: string, index: number) => `${runId}-b${index}`;
 /** Keys of finished runs expire after a week. */
 const TTL_SECONDS = 7 * 24 * 3600;
 
+/** KEYS: parts hash, audit log, wake-up list; ARGV: batch index, encoded partial, TTL seconds. */
+const STORE_BATCH_LUA = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('RPUSH', KEYS[3], ARGV[1])
+for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
+return 1`;
+
 function connect(url: string): Redis {
   // BullMQ workers need maxRetriesPerRequest: null (blocking commands).
   return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
@@ -119,16 +127,9 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Red
         const parts = keyOf(queue, runId, 'parts');
         const log = keyOf(queue, runId, 'log');
         const done = keyOf(queue, runId, 'done');
-        // One atomic MULTI: the partial (replacing any earlier copy), the audit log, and a wake-up for waiting clients.
-        await store
-          .multi()
-          .hset(parts, String(index), encodeFloat64(data))
-          .expire(parts, TTL_SECONDS)
-          .rpush(log, String(index))
-          .expire(log, TTL_SECONDS)
-          .rpush(done, String(index))
-          .expire(done, TTL_SECONDS)
-          .exec();
+        // One atomic script (cheaper than a MULTI): the partial (replacing any earlier copy), the
+        // audit log, and a wake-up for waiting clients.
+        await store.eval(STORE_BATCH_LUA, 3, parts, log, done, String(index), encodeFloat64(data), String(TTL_SECONDS));
         options.onEvent?.({ type: 'done', runId, index });
         return { index };
       } catch (e) {
@@ -256,18 +257,19 @@ export async function runSlicesRedis(spec: SliceJobSpec, options: RedisRunOption
       if (options.timeoutMs !== undefined && Date.now() - t0 > options.timeoutMs) {
         throw new ClusterError(`run ${runId} timed out after ${options.timeoutMs} ms with ${finished.size}/${batches.length} batches finished (are workers running?)`);
       }
+      // Each finished batch pushes its index on the wake-up list: one BLPOP per batch, no polling.
       const woke = await blocker.blpop(doneKey, Math.max(0.01, pollMs / 1000));
-      // Atomic with the workers' MULTIs: every stored partial is either listed here or still signalled.
-      const [keysReply] = (await conn.multi().hkeys(partsKey).del(doneKey).exec()) ?? [];
-      const keys = (keysReply?.[1] ?? []) as string[];
       let added = 0;
-      for (const k of keys) {
+      const mark = (k: string) => {
         const i = Number(k);
-        if (!finished.has(i)) {
+        if (Number.isInteger(i) && i >= 0 && i < batches.length && !finished.has(i)) {
           finished.add(i);
           added += batches[i].end - batches[i].start;
         }
-      }
+      };
+      if (woke) mark(woke[1]);
+      // No news for pollMs: catch batches whose wake-up another client took (HLEN, then HKEYS).
+      else if ((await conn.hlen(partsKey)) > finished.size) (await conn.hkeys(partsKey)).forEach(mark);
       if (added) options.onProgress?.(tracker.add(added));
       if (!woke && added === 0) {
         for (const b of batches) {
