@@ -2,8 +2,10 @@
  * `npm run bench:scaling`: time for one sliced amplitude of a grid circuit with 1 and 2 worker
  * threads, and with 1 and 2 local worker processes through Redis/BullMQ (a redis-server is
  * started on a free loopback port; those rows are skipped when it is not installed).
- * Prints a table and one JSON line per row: seconds, parallel efficiency
- * (T1 / (k · Tk)), and queue overhead per batch (Redis time minus thread time, per batch).
+ * Prints a table and one JSON line per row: seconds, parallel efficiency (T1 / (k · Tk), T1 =
+ * one cold thread), scaling against the same mode's 1-worker row, the queue overhead per batch
+ * (measured directly: --empty N batches of no work through one Redis worker), and the 1-minute
+ * load average (the machine may be shared; efficiency drops when other processes run).
  *
  * Every row is the best of --repeat R runs (default 3).
  * Options: --rows R --cols C --layers L --sliced S (default 5×5, 16 layers, 5 sliced → 32 slices of ~0.1–0.2 s).

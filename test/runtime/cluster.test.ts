@@ -18,6 +18,7 @@ import { runSlicesThreads } from '../../src/runtime/pool.node.js';
 import { batchComputeCounts, runSlicesRedis } from '../../src/runtime/cluster.node.js';
 import { encodeFloat64 } from '../../src/runtime/types.js';
 import type { SliceJobSpec } from '../../src/runtime/types.js';
+import type { ProgressEvent } from '../../src/engine/types.js';
 import { hasRedisServer, startRedisServer, type LocalRedisServer } from '../../src/runtime/redis-server.node.js';
 import { testCircuitQasm, testPlan } from './helpers.js';
 
@@ -243,6 +244,14 @@ test('taizhang run --method tensor --plan --redis: same JSON amplitudes as the l
   const queueOnly = await runTz('--amplitudes', bits[0], '--queue', 'q');
   assert.equal(queueOnly.status, 1);
   assert.match(queueOnly.stderr, /--queue needs --redis URL/);
+  // API behind `run --redis`: progress events (slices done/total, GFLOP/s) reach the caller.
+  const { slicedAmplitudes } = await import('../../src/cli/sliced-amplitudes.js');
+  const events: ProgressEvent[] = [];
+  const amps = await slicedAmplitudes(parseQasm(qasm), [open], openPlan, { planFile: pOpen, redis: url, queue: 'q-run', batchSize: 3, runId: 'run-progress', timeoutMs: 30000, onProgress: (e) => events.push(e) });
+  assert.deepEqual(amps, expected);
+  assert.ok(events.length >= 1);
+  assert.equal(events[events.length - 1].done, refOpen.totalSlices);
+  assert.ok(events.every((e) => e.total === refOpen.totalSlices && e.gflops !== undefined));
   await Promise.all(workers.map(stopWorker));
 });
 
