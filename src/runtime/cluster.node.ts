@@ -91,7 +91,7 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Red
 
   // Once per run and worker: fetch the job, build it on a thread and check its identity. Later
   // batches of the run cost one request to a thread (which keeps the built network) and one
-  // MULTI to Redis.
+  // script call to Redis.
   const load = (runId: string) => {
     let p = specs.get(runId);
     if (!p) {
