@@ -13,6 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { parseQasm } from '../src/formats/qasm2/index.js';
 import { amplitudeNetwork } from '../src/network/api.js';
 import { toProblem } from '../src/network/types.js';
@@ -39,14 +40,38 @@ const repeat = arg('repeat', 3);
 /** Batches of the no-work run that measures queue overhead. */
 const emptyBatches = arg('empty', 200);
 
-/** Runs `f` `repeat` times and keeps the fastest result. */
-async function best<T extends { elapsedSeconds: number }>(f: (rep: number) => Promise<T>): Promise<T> {
-  let out: T | undefined;
-  for (let i = 0; i < repeat; i++) {
-    const r = await f(i);
-    if (!out || r.elapsedSeconds < out.elapsedSeconds) out = r;
+/** Processes besides this one whose CPU time a measurement counts (Redis workers, redis-server). */
+const helperPids: number[] = [];
+
+/**
+ * CPU seconds used so far by this process (all threads) and by `helperPids` (Linux /proc;
+ * NaN elsewhere). Unlike wall time, CPU time is only mildly inflated by other load, so it shows
+ * what a run costs in total even on a busy machine.
+ */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  let total = (u.user + u.system) / 1e6;
+  for (const pid of helperPids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += (Number(f[11]) + Number(f[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+    } catch {
+      return NaN;
+    }
   }
-  return out as T;
+  return total;
+}
+
+/** Runs `f` `repeat` times and keeps the fastest result, with the CPU seconds that run used. */
+async function best<T extends { elapsedSeconds: number }>(f: (rep: number) => Promise<T>): Promise<T & { cpu: number }> {
+  let out: (T & { cpu: number }) | undefined;
+  for (let i = 0; i < repeat; i++) {
+    const c0 = cpuSeconds();
+    const r = await f(i);
+    const cpu = cpuSeconds() - c0;
+    if (!out || r.elapsedSeconds < out.elapsedSeconds) out = { ...r, cpu };
+  }
+  return out as T & { cpu: number };
 }
 
 /** A rows×cols grid circuit: H, then layers of CZ in 4 alternating patterns and T/RZ/√X singles. */
@@ -88,9 +113,10 @@ async function main(): Promise<void> {
   const plan = makePlan(problem, tree, sliced, { finder: 'bench-greedy' });
   const spec = networkJobSpec(qasm, pattern, plan);
   const batchSize = 1;
-  type Row = { mode: string; workers: number; seconds: number; slices: number; batches: number; efficiency: number; selfScaling?: number; overheadMsPerBatch?: number; exact: boolean; load1: number };
+  type Row = { mode: string; workers: number; seconds: number; slices: number; batches: number; efficiency: number; selfScaling?: number; cpuSeconds: number; cpuEfficiency: number; overheadMsPerBatch?: number; exact: boolean; load1: number };
   const rowsOut: Row[] = [];
   let t1 = 0;
+  let c1 = 0;
   let ref = '';
   const load = () => Math.round(loadavg()[0] * 100) / 100;
   const load0 = loadavg();
@@ -102,9 +128,10 @@ async function main(): Promise<void> {
     const r = await best(() => runSlicesThreads(spec, { threads, batchSize }));
     if (threads === 1) {
       t1 = r.elapsedSeconds;
+      c1 = r.cpu;
       ref = encodeFloat64(r.data);
     }
-    emit({ mode: 'threads', workers: threads, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (threads * r.elapsedSeconds), selfScaling: t1 / (threads * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref, load1: load() });
+    emit({ mode: 'threads', workers: threads, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (threads * r.elapsedSeconds), selfScaling: t1 / (threads * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref, cpuSeconds: r.cpu, cpuEfficiency: c1 / r.cpu, load1: load() });
   }
   // Warm pools (threads started and the network already built): the steady-state scaling.
   let w1 = 0;
@@ -114,7 +141,7 @@ async function main(): Promise<void> {
       await Promise.all(Array.from({ length: threads }, () => pool.runBatch(jobKeyOf(spec), spec, 0, 1)));
       const r = await best(() => runSlicesThreads(spec, { pool, batchSize }));
       if (threads === 1) w1 = r.elapsedSeconds;
-      emit({ mode: 'threads-warm', workers: threads, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (threads * r.elapsedSeconds), selfScaling: w1 / (threads * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref, load1: load() });
+      emit({ mode: 'threads-warm', workers: threads, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (threads * r.elapsedSeconds), selfScaling: w1 / (threads * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref, cpuSeconds: r.cpu, cpuEfficiency: c1 / r.cpu, load1: load() });
     } finally {
       await pool.close();
     }
@@ -124,6 +151,7 @@ async function main(): Promise<void> {
   } else {
     const server = await startRedisServer();
     const url = server.url;
+    if (server.process.pid) helperPids.push(server.process.pid);
     const workers: ChildProcess[] = [];
     try {
       const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -133,16 +161,17 @@ async function main(): Promise<void> {
           const w = spawn(process.execPath, [main, 'worker', '--redis', url, '--concurrency', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
           await new Promise<void>((resolve) => w.stdout!.on('data', (d: Buffer) => d.toString().includes('worker ready') && resolve()));
           workers.push(w);
+          if (w.pid) helperPids.push(w.pid);
         }
         if (k === 1) {
           // Queue overhead measured directly: batches of (almost) no work through one worker.
           const empty = { kind: 'synthetic', input: { slices: emptyBatches, entries: 2, seed: 1, work: 1 } };
           const e = await best((rep) => runSlicesRedis(empty, { redis: url, batchSize: 1, runId: `bench-empty-${rep}-${Date.now()}` }));
-          emit({ mode: 'redis-empty', workers: 1, seconds: e.elapsedSeconds, slices: e.totalSlices, batches: e.batches, efficiency: NaN, overheadMsPerBatch: (e.elapsedSeconds / e.batches) * 1000, exact: true, load1: load() });
+          emit({ mode: 'redis-empty', workers: 1, seconds: e.elapsedSeconds, slices: e.totalSlices, batches: e.batches, efficiency: NaN, overheadMsPerBatch: (e.elapsedSeconds / e.batches) * 1000, exact: true, cpuSeconds: e.cpu, cpuEfficiency: NaN, load1: load() });
         }
         const r = await best((rep) => runSlicesRedis(spec, { redis: url, batchSize, runId: `bench-${k}-${rep}-${Date.now()}` }));
         if (k === 1) r1 = r.elapsedSeconds;
-        emit({ mode: 'redis', workers: k, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (k * r.elapsedSeconds), selfScaling: r1 / (k * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref, load1: load() });
+        emit({ mode: 'redis', workers: k, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (k * r.elapsedSeconds), selfScaling: r1 / (k * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref, cpuSeconds: r.cpu, cpuEfficiency: c1 / r.cpu, load1: load() });
       }
     } finally {
       for (const w of workers) w.kill('SIGTERM');
@@ -155,10 +184,11 @@ async function main(): Promise<void> {
   console.log(`One amplitude of a ${rows}x${cols} grid circuit, depth ${layers}: ${plan.sliced.length} sliced indices, ${rowsOut[0]?.slices} slices, batch = 1 slice, best of ${repeat} runs`);
   console.log(`efficiency = T(threads, 1) / (k · T); vs 1 = T(same mode, 1) / (k · T); redis-empty = ${emptyBatches} batches of no work (queue overhead)`);
   const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : `${(x * 100).toFixed(1)}%`);
-  console.log('mode          workers  seconds  s/slice  efficiency   vs 1  overhead ms/batch  bit-exact  load(1m)');
+  console.log('CPU s = CPU time of every process involved (this one, Redis workers, redis-server); CPU eff. = CPU(threads, 1) / CPU s, the wall efficiency an idle machine could reach');
+  console.log('mode          workers  seconds  s/slice  efficiency    vs 1   CPU s  CPU eff.  overhead ms/batch  bit-exact  load(1m)');
   for (const r of rowsOut) {
     console.log(
-      `${r.mode.padEnd(13)} ${String(r.workers).padStart(7)}  ${r.seconds.toFixed(3).padStart(7)}  ${(r.seconds / r.slices).toFixed(3).padStart(7)}  ${pct(r.efficiency).padStart(10)}  ${pct(r.selfScaling).padStart(5)}  ${(r.overheadMsPerBatch !== undefined ? r.overheadMsPerBatch.toFixed(2) : '-').padStart(17)}  ${(r.exact ? 'yes' : 'NO').padStart(9)}  ${r.load1.toFixed(2).padStart(8)}`,
+      `${r.mode.padEnd(13)} ${String(r.workers).padStart(7)}  ${r.seconds.toFixed(3).padStart(7)}  ${(r.seconds / r.slices).toFixed(3).padStart(7)}  ${pct(r.efficiency).padStart(10)}  ${pct(r.selfScaling).padStart(6)}  ${r.cpuSeconds.toFixed(2).padStart(6)}  ${pct(r.cpuEfficiency).padStart(8)}  ${(r.overheadMsPerBatch !== undefined ? r.overheadMsPerBatch.toFixed(2) : '-').padStart(17)}  ${(r.exact ? 'yes' : 'NO').padStart(9)}  ${r.load1.toFixed(2).padStart(8)}`,
     );
   }
   const l = loadavg();
