@@ -2,15 +2,18 @@
  * `npm run bench:scaling`: time for one sliced amplitude of a grid circuit with 1 and 2 worker
  * threads, and with 1 and 2 local worker processes through Redis/BullMQ (a redis-server is
  * started on a free loopback port; those rows are skipped when it is not installed).
- * Prints a table and one JSON line per row: seconds, parallel efficiency
- * (T1 / (k · Tk)), and queue overhead per batch (Redis time minus thread time, per batch).
+ * Prints a table and one JSON line per row: seconds, parallel efficiency (T1 / (k · Tk), T1 =
+ * one cold thread), scaling against the same mode's 1-worker row, the queue overhead per batch
+ * (measured directly: --empty N batches of no work through one Redis worker), and the 1-minute
+ * load average (the machine may be shared; efficiency drops when other processes run).
  *
  * Every row is the best of --repeat R runs (default 3).
  * Options: --rows R --cols C --layers L --sliced S (default 5×5, 16 layers, 5 sliced → 32 slices of ~0.1–0.2 s).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { parseQasm } from '../src/formats/qasm2/index.js';
 import { amplitudeNetwork } from '../src/network/api.js';
 import { toProblem } from '../src/network/types.js';
@@ -18,9 +21,11 @@ import { greedyPath } from '../src/contraction/greedy.js';
 import { ContractionTree } from '../src/contraction/tree.js';
 import { makePlan } from '../src/contraction/plan.js';
 import { networkJobSpec } from '../src/runtime/network-job.js';
-import { jobKeyOf, runSlicesThreads, SliceThreadPool } from '../src/runtime/pool.node.js';
+import { runSlicesThreads, SliceThreadPool } from '../src/runtime/pool.node.js';
+import { jobKeyOf } from '../src/runtime/pool-core.js';
 import { runSlicesRedis } from '../src/runtime/cluster.node.js';
 import { encodeFloat64 } from '../src/runtime/types.js';
+import { hasRedisServer, startRedisServer } from '../src/runtime/redis-server.node.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -32,15 +37,41 @@ const layers = arg('layers', 16);
 const slicedCount = arg('sliced', 5);
 /** Each row is the best of this many runs (timings on shared machines are noisy). */
 const repeat = arg('repeat', 3);
+/** Batches of the no-work run that measures queue overhead. */
+const emptyBatches = arg('empty', 200);
 
-/** Runs `f` `repeat` times and keeps the fastest result. */
-async function best<T extends { elapsedSeconds: number }>(f: (rep: number) => Promise<T>): Promise<T> {
-  let out: T | undefined;
-  for (let i = 0; i < repeat; i++) {
-    const r = await f(i);
-    if (!out || r.elapsedSeconds < out.elapsedSeconds) out = r;
+/** Processes besides this one whose CPU time a measurement counts (Redis workers, redis-server). */
+const helperPids: number[] = [];
+
+/**
+ * CPU seconds used so far by this process (all threads) and by `helperPids` (Linux /proc;
+ * NaN elsewhere). Unlike wall time, CPU time is only mildly inflated by other load, so it shows
+ * what a run costs in total even on a busy machine.
+ */
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  let total = (u.user + u.system) / 1e6;
+  for (const pid of helperPids) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += (Number(f[11]) + Number(f[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+    } catch {
+      return NaN;
+    }
   }
-  return out as T;
+  return total;
+}
+
+/** Runs `f` `repeat` times and keeps the fastest result, with the CPU seconds that run used. */
+async function best<T extends { elapsedSeconds: number }>(f: (rep: number) => Promise<T>): Promise<T & { cpu: number }> {
+  let out: (T & { cpu: number }) | undefined;
+  for (let i = 0; i < repeat; i++) {
+    const c0 = cpuSeconds();
+    const r = await f(i);
+    const cpu = cpuSeconds() - c0;
+    if (!out || r.elapsedSeconds < out.elapsedSeconds) out = { ...r, cpu };
+  }
+  return out as T & { cpu: number };
 }
 
 /** A rows×cols grid circuit: H, then layers of CZ in 4 alternating patterns and T/RZ/√X singles. */
@@ -66,17 +97,6 @@ function gridQasm(): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
@@ -93,10 +113,13 @@ async function main(): Promise<void> {
   const plan = makePlan(problem, tree, sliced, { finder: 'bench-greedy' });
   const spec = networkJobSpec(qasm, pattern, plan);
   const batchSize = 1;
-  type Row = { mode: string; workers: number; seconds: number; slices: number; batches: number; efficiency: number; overheadMsPerBatch?: number; exact: boolean };
+  type Row = { mode: string; workers: number; seconds: number; slices: number; batches: number; efficiency: number; selfScaling?: number; cpuSeconds: number; cpuEfficiency: number; overheadMsPerBatch?: number; exact: boolean; load1: number };
   const rowsOut: Row[] = [];
   let t1 = 0;
+  let c1 = 0;
   let ref = '';
+  const load = () => Math.round(loadavg()[0] * 100) / 100;
+  const load0 = loadavg();
   const emit = (r: Row) => {
     rowsOut.push(r);
     console.log(JSON.stringify({ bench: 'scaling', circuit: `grid ${rows}x${cols} depth ${layers}`, ...r }));
@@ -105,9 +128,10 @@ async function main(): Promise<void> {
     const r = await best(() => runSlicesThreads(spec, { threads, batchSize }));
     if (threads === 1) {
       t1 = r.elapsedSeconds;
+      c1 = r.cpu;
       ref = encodeFloat64(r.data);
     }
-    emit({ mode: 'threads', workers: threads, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (threads * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref });
+    emit({ mode: 'threads', workers: threads, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (threads * r.elapsedSeconds), selfScaling: t1 / (threads * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref, cpuSeconds: r.cpu, cpuEfficiency: c1 / r.cpu, load1: load() });
   }
   // Warm pools (threads started and the network already built): the steady-state scaling.
   let w1 = 0;
@@ -117,46 +141,58 @@ async function main(): Promise<void> {
       await Promise.all(Array.from({ length: threads }, () => pool.runBatch(jobKeyOf(spec), spec, 0, 1)));
       const r = await best(() => runSlicesThreads(spec, { pool, batchSize }));
       if (threads === 1) w1 = r.elapsedSeconds;
-      emit({ mode: 'threads-warm', workers: threads, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: w1 / (threads * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref });
+      emit({ mode: 'threads-warm', workers: threads, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (threads * r.elapsedSeconds), selfScaling: w1 / (threads * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref, cpuSeconds: r.cpu, cpuEfficiency: c1 / r.cpu, load1: load() });
     } finally {
       await pool.close();
     }
   }
-  if (spawnSync('redis-server', ['--version']).status !== 0) {
+  if (!hasRedisServer()) {
     console.log('# redis-server not installed: Redis rows skipped');
   } else {
-    const port = await freePort();
-    const url = `redis://127.0.0.1:${port}`;
-    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const server = await startRedisServer();
+    const url = server.url;
+    if (server.process.pid) helperPids.push(server.process.pid);
     const workers: ChildProcess[] = [];
     try {
-      await sleep(300);
       const main = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+      let r1 = 0;
       for (const k of [1, 2]) {
         while (workers.length < k) {
           const w = spawn(process.execPath, [main, 'worker', '--redis', url, '--concurrency', '1'], { stdio: ['ignore', 'pipe', 'inherit'] });
           await new Promise<void>((resolve) => w.stdout!.on('data', (d: Buffer) => d.toString().includes('worker ready') && resolve()));
           workers.push(w);
+          if (w.pid) helperPids.push(w.pid);
         }
-        const r = await best((rep) => runSlicesRedis(spec, { redis: url, batchSize, runId: `bench-${k}-${rep}-${Date.now()}`, pollMs: 20 }));
-        const overhead = k === 1 ? ((r.elapsedSeconds - t1) / r.batches) * 1000 : undefined;
-        emit({ mode: 'redis', workers: k, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (k * r.elapsedSeconds), ...(overhead !== undefined ? { overheadMsPerBatch: overhead } : {}), exact: encodeFloat64(r.data) === ref });
+        if (k === 1) {
+          // Queue overhead measured directly: batches of (almost) no work through one worker.
+          const empty = { kind: 'synthetic', input: { slices: emptyBatches, entries: 2, seed: 1, work: 1 } };
+          const e = await best((rep) => runSlicesRedis(empty, { redis: url, batchSize: 1, runId: `bench-empty-${rep}-${Date.now()}` }));
+          emit({ mode: 'redis-empty', workers: 1, seconds: e.elapsedSeconds, slices: e.totalSlices, batches: e.batches, efficiency: NaN, overheadMsPerBatch: (e.elapsedSeconds / e.batches) * 1000, exact: true, cpuSeconds: e.cpu, cpuEfficiency: NaN, load1: load() });
+        }
+        const r = await best((rep) => runSlicesRedis(spec, { redis: url, batchSize, runId: `bench-${k}-${rep}-${Date.now()}` }));
+        if (k === 1) r1 = r.elapsedSeconds;
+        emit({ mode: 'redis', workers: k, seconds: r.elapsedSeconds, slices: r.totalSlices, batches: r.batches, efficiency: t1 / (k * r.elapsedSeconds), selfScaling: r1 / (k * r.elapsedSeconds), exact: encodeFloat64(r.data) === ref, cpuSeconds: r.cpu, cpuEfficiency: c1 / r.cpu, load1: load() });
       }
     } finally {
       for (const w of workers) w.kill('SIGTERM');
       await sleep(500);
       for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
-      server.kill('SIGTERM');
+      await server.stop();
     }
   }
   console.log('');
   console.log(`One amplitude of a ${rows}x${cols} grid circuit, depth ${layers}: ${plan.sliced.length} sliced indices, ${rowsOut[0]?.slices} slices, batch = 1 slice, best of ${repeat} runs`);
-  console.log('mode         workers  seconds  s/slice  efficiency  overhead ms/batch  bit-exact');
+  console.log(`efficiency = T(threads, 1) / (k · T); vs 1 = T(same mode, 1) / (k · T); redis-empty = ${emptyBatches} batches of no work (queue overhead)`);
+  const pct = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : `${(x * 100).toFixed(1)}%`);
+  console.log('CPU s = CPU time of every process involved (this one, Redis workers, redis-server); CPU eff. = CPU(threads, 1) / CPU s, the wall efficiency an idle machine could reach');
+  console.log('mode          workers  seconds  s/slice  efficiency    vs 1   CPU s  CPU eff.  overhead ms/batch  bit-exact  load(1m)');
   for (const r of rowsOut) {
     console.log(
-      `${r.mode.padEnd(12)} ${String(r.workers).padStart(7)}  ${r.seconds.toFixed(3).padStart(7)}  ${(r.seconds / r.slices).toFixed(3).padStart(7)}  ${(r.efficiency * 100).toFixed(1).padStart(9)}%  ${(r.overheadMsPerBatch !== undefined ? r.overheadMsPerBatch.toFixed(1) : '-').padStart(17)}  ${r.exact ? 'yes' : 'NO'}`,
+      `${r.mode.padEnd(13)} ${String(r.workers).padStart(7)}  ${r.seconds.toFixed(3).padStart(7)}  ${(r.seconds / r.slices).toFixed(3).padStart(7)}  ${pct(r.efficiency).padStart(10)}  ${pct(r.selfScaling).padStart(6)}  ${r.cpuSeconds.toFixed(2).padStart(6)}  ${pct(r.cpuEfficiency).padStart(8)}  ${(r.overheadMsPerBatch !== undefined ? r.overheadMsPerBatch.toFixed(2) : '-').padStart(17)}  ${(r.exact ? 'yes' : 'NO').padStart(9)}  ${r.load1.toFixed(2).padStart(8)}`,
     );
   }
+  const l = loadavg();
+  console.log(`load average (1/5/15 min): ${load0.map((x) => x.toFixed(2)).join(' ')} at start, ${l.map((x) => x.toFixed(2)).join(' ')} at end, on ${availableParallelism()} cores (other processes depress efficiency)`);
 }
 
 main().then(

@@ -60,3 +60,6 @@ export * from './runtime/jobs.js';
 export * from './runtime/shard.js';
 export * from './runtime/network-job.js';
 export * from './runtime/synthetic-job.js';
+export * from './runtime/pool-protocol.js';
+export * from './runtime/pool-core.js';
+export * from './runtime/pool.browser.js';

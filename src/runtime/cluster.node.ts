@@ -12,7 +12,8 @@ import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createSliceJob } from './jobs.js';
 import { SliceThreadPool, defaultThreads } from './pool.node.js';
-import type { SliceJobSpec, SliceRunOptions, SliceRunResult } from './types.js';
+import { jobKeyOf } from './pool-core.js';
+import type { SliceBatch, SliceJobSpec, SliceRunOptions, SliceRunResult } from './types.js';
 import { decodeFloat64, defaultBatchSize, encodeFloat64, makeBatches, ProgressTracker, runIdOf, sumPartials } from './types.js';
 
 /** Default BullMQ queue name. */
@@ -39,10 +40,18 @@ export class ClusterError extends Error {
   override name = 'ClusterError';
 }
 
-const keyOf = (queue: string, runId: string, what: 'spec' | 'meta' | 'parts' | 'log') => `${queue}:run:${runId}:${what}`;
+const keyOf = (queue: string, runId: string, what: 'spec' | 'meta' | 'parts' | 'log' | 'done') => `${queue}:run:${runId}:${what}`;
 const jobIdOf = (runId: string, index: number) => `${runId}-b${index}`;
 /** Keys of finished runs expire after a week. */
 const TTL_SECONDS = 7 * 24 * 3600;
+
+/** KEYS: parts hash, audit log, wake-up list; ARGV: batch index, encoded partial, TTL seconds. */
+const STORE_BATCH_LUA = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('RPUSH', KEYS[3], ARGV[1])
+for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[3]) end
+return 1`;
 
 function connect(url: string): Redis {
   // BullMQ workers need maxRetriesPerRequest: null (blocking commands).
@@ -78,15 +87,27 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Red
   const conn = connect(options.redis);
   const store = connect(options.redis);
   const pool = new SliceThreadPool(concurrency);
-  const specs = new Map<string, Promise<{ spec: SliceJobSpec; meta: RunMeta }>>();
+  const specs = new Map<string, Promise<{ spec: SliceJobSpec; key: string }>>();
 
+  // Once per run and worker: fetch the job, build it on a thread and check its identity. Later
+  // batches of the run cost one request to a thread (which keeps the built network) and one
+  // script call to Redis.
   const load = (runId: string) => {
     let p = specs.get(runId);
     if (!p) {
       p = (async () => {
         const [specText, metaText] = await Promise.all([store.get(keyOf(queue, runId, 'spec')), store.get(keyOf(queue, runId, 'meta'))]);
         if (!specText || !metaText) throw new ClusterError(`run ${runId} has no stored job description (expired or deleted)`);
-        return { spec: JSON.parse(specText) as SliceJobSpec, meta: JSON.parse(metaText) as RunMeta };
+        const spec = JSON.parse(specText) as SliceJobSpec;
+        const meta = JSON.parse(metaText) as RunMeta;
+        // Keyed by content, so reruns of the same job on this worker reuse the built network.
+        const key = jobKeyOf(spec);
+        // The thread checks the plan against the network it rebuilds; check the run's identity too.
+        const info = await pool.info(key, spec);
+        if (info.fingerprint !== meta.fingerprint) {
+          throw new ClusterError(`run ${runId}: this worker built a problem with fingerprint ${info.fingerprint}, the run expects ${meta.fingerprint}`);
+        }
+        return { spec, key };
       })();
       if (specs.size > 8) specs.delete(specs.keys().next().value as string);
       specs.set(runId, p);
@@ -101,15 +122,14 @@ export async function startRedisWorker(options: RedisWorkerOptions): Promise<Red
       const { runId, index, start, end } = job.data;
       options.onEvent?.({ type: 'start', runId, index });
       try {
-        const { spec, meta } = await load(runId);
-        // The thread checks the plan against the network it rebuilds; check the run's identity too.
-        const info = await pool.info(runId, spec);
-        if (info.fingerprint !== meta.fingerprint) {
-          throw new ClusterError(`run ${runId}: this worker built a problem with fingerprint ${info.fingerprint}, the run expects ${meta.fingerprint}`);
-        }
-        const data = await pool.runBatch(runId, spec, start, end);
+        const { spec, key } = await load(runId);
+        const data = await pool.runBatch(key, spec, start, end);
         const parts = keyOf(queue, runId, 'parts');
-        await store.multi().hset(parts, String(index), encodeFloat64(data)).expire(parts, TTL_SECONDS).rpush(keyOf(queue, runId, 'log'), String(index)).expire(keyOf(queue, runId, 'log'), TTL_SECONDS).exec();
+        const log = keyOf(queue, runId, 'log');
+        const done = keyOf(queue, runId, 'done');
+        // One atomic script (cheaper than a MULTI): the partial (replacing any earlier copy), the
+        // audit log, and a wake-up for waiting clients.
+        await store.eval(STORE_BATCH_LUA, 3, parts, log, done, String(index), encodeFloat64(data), String(TTL_SECONDS));
         options.onEvent?.({ type: 'done', runId, index });
         return { index };
       } catch (e) {
@@ -145,7 +165,7 @@ export interface RedisRunOptions extends SliceRunOptions {
   readonly queue?: string;
   /** Run id; default derived from the job (fingerprint, spec, batch size), so a restart resumes. */
   readonly runId?: string;
-  /** Poll period in ms; default 100. */
+  /** Longest wait in ms between checks for failed batches, abort and timeout; default 100 (finished batches wake the client at once). */
   readonly pollMs?: number;
   /** Give up after this many ms (default: no limit). */
   readonly timeoutMs?: number;
@@ -177,6 +197,8 @@ export async function runSlicesRedis(spec: SliceJobSpec, options: RedisRunOption
   const queueName = options.queue ?? DEFAULT_QUEUE;
   const meta: RunMeta = { fingerprint: job.fingerprint, totalSlices: job.totalSlices, batchSize, outputLength: job.outputLength };
   const conn = connect(options.redis);
+  // BLPOP blocks its connection: a second one, for waiting only.
+  const blocker = connect(options.redis);
   const queue = new Queue<BatchJobData>(queueName, { connection: conn });
   try {
     const metaKey = keyOf(queueName, runId, 'meta');
@@ -199,45 +221,57 @@ export async function runSlicesRedis(spec: SliceJobSpec, options: RedisRunOption
     for (const b of batches) if (finished.has(b.index)) doneSlices += b.end - b.start;
     if (doneSlices) options.onProgress?.(tracker.add(doneSlices));
 
-    for (const b of batches) {
-      if (finished.has(b.index)) continue;
-      const id = jobIdOf(runId, b.index);
-      const existing = await queue.getJob(id);
-      if (existing) {
-        const state = await existing.getState();
-        if (state === 'failed') await existing.retry('failed');
-        else if (state === 'completed') await existing.remove(); // its result is gone (expired): recompute
-        else continue; // waiting/active/delayed: a worker will finish it
-        if (state === 'failed') continue;
+    // Enqueue every unfinished batch in one round trip. Batches already in the queue (an earlier
+    // client's) are left alone unless they failed (retried) or completed without a stored result
+    // (expired: recomputed). Lookups go out together (ioredis pipelines concurrent commands).
+    const todo = batches.filter((b) => !finished.has(b.index));
+    const existing = await Promise.all(todo.map((b) => queue.getJob(jobIdOf(runId, b.index))));
+    const states = await Promise.all(existing.map((j) => (j ? j.getState() : Promise.resolve('missing'))));
+    const add: SliceBatch[] = [];
+    for (let k = 0; k < todo.length; k++) {
+      const j = existing[k];
+      if (!j) add.push(todo[k]);
+      else if (states[k] === 'failed') await j.retry('failed');
+      else if (states[k] === 'completed') {
+        await j.remove();
+        add.push(todo[k]);
       }
-      await queue.add('batch', { runId, index: b.index, start: b.start, end: b.end }, {
-        jobId: id,
-        attempts: options.attempts ?? 2,
-        removeOnComplete: true,
-        removeOnFail: false,
-      });
+      // waiting/active/delayed: a worker will finish it
+    }
+    if (add.length) {
+      await queue.addBulk(
+        add.map((b) => ({
+          name: 'batch',
+          data: { runId, index: b.index, start: b.start, end: b.end },
+          opts: { jobId: jobIdOf(runId, b.index), attempts: options.attempts ?? 2, removeOnComplete: true, removeOnFail: false },
+        })),
+      );
     }
 
+    // Wait on the workers' wake-up list (BLPOP, no busy polling); every pollMs without news,
+    // look for batches that failed for good (e.g. a worker refused the plan).
     const pollMs = options.pollMs ?? 100;
-    let polls = 0;
+    const doneKey = keyOf(queueName, runId, 'done');
     while (finished.size < batches.length) {
       if (options.signal?.aborted) throw new ClusterError(`run ${runId} interrupted; ${finished.size}/${batches.length} batches finished (run again to resume)`);
       if (options.timeoutMs !== undefined && Date.now() - t0 > options.timeoutMs) {
         throw new ClusterError(`run ${runId} timed out after ${options.timeoutMs} ms with ${finished.size}/${batches.length} batches finished (are workers running?)`);
       }
-      await new Promise((r) => setTimeout(r, pollMs));
-      const keys = await conn.hkeys(partsKey);
+      // Each finished batch pushes its index on the wake-up list: one BLPOP per batch, no polling.
+      const woke = await blocker.blpop(doneKey, Math.max(0.01, pollMs / 1000));
       let added = 0;
-      for (const k of keys) {
+      const mark = (k: string) => {
         const i = Number(k);
-        if (!finished.has(i)) {
+        if (Number.isInteger(i) && i >= 0 && i < batches.length && !finished.has(i)) {
           finished.add(i);
           added += batches[i].end - batches[i].start;
         }
-      }
+      };
+      if (woke) mark(woke[1]);
+      // No news for pollMs: catch batches whose wake-up another client took (HLEN, then HKEYS).
+      else if ((await conn.hlen(partsKey)) > finished.size) (await conn.hkeys(partsKey)).forEach(mark);
       if (added) options.onProgress?.(tracker.add(added));
-      // Now and then, look for batches that failed for good (e.g. a worker refused the plan).
-      if (++polls % 10 === 0 || added === 0) {
+      if (!woke && added === 0) {
         for (const b of batches) {
           if (finished.has(b.index)) continue;
           const j = await queue.getJob(jobIdOf(runId, b.index));
@@ -268,6 +302,7 @@ export async function runSlicesRedis(spec: SliceJobSpec, options: RedisRunOption
     };
   } finally {
     await queue.close();
+    blocker.disconnect();
     conn.disconnect();
   }
 }

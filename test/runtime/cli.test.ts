@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseQasm } from '../../src/formats/qasm2/index.js';
 import { serializePlan } from '../../src/contraction/plan.js';
 import { amplitude } from '../../src/network/api.js';
+import type { ProgressEvent } from '../../src/engine/types.js';
 import { testCircuitQasm, testPlan } from './helpers.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -87,4 +88,40 @@ test('a plan from `taizhang plan` drives `taizhang contract`; the amplitude equa
   assert.equal(sv.status, 0, sv.stderr);
   const S = JSON.parse(sv.stdout) as { amplitudes: Record<string, [number, number]> };
   assert.ok(Math.abs(C.amplitudes[b][0] - S.amplitudes[b][0]) < 1e-10 && Math.abs(C.amplitudes[b][1] - S.amplitudes[b][1]) < 1e-10);
+});
+
+test('run --method tensor with a sliced plan sums slices on the local pool: same bits for 1 and 2 threads, equal to the state vector; progress events', { timeout: 60000 }, async () => {
+  const { slicedAmplitudes } = await import('../../src/cli/sliced-amplitudes.js');
+  const q = testCircuitQasm(10, 8, 4);
+  const pattern = '1x10x11100';
+  const pp = join(dir, 'run-plan.json');
+  const plan = testPlan(q, pattern, 4, (s) => parseQasm(s));
+  writeFileSync(pp, serializePlan(plan));
+  const one = tz('run', qf, '--method', 'tensor', '--plan', pp, '--amplitudes', pattern, '--threads', '1', '--json');
+  const two = tz('run', qf, '--method', 'tensor', '--plan', pp, '--amplitudes', pattern, '--threads', '2', '--json');
+  assert.equal(one.status, 0, one.stderr);
+  assert.equal(two.status, 0, two.stderr);
+  assert.equal(one.stdout, two.stdout);
+  assert.equal(one.stderr, '');
+  const A = JSON.parse(one.stdout) as { amplitudes: Record<string, [number, number]> };
+  assert.equal(Object.keys(A.amplitudes).length, 4);
+  const sv = tz('run', qf, '--method', 'statevector', '--amplitudes', pattern, '--json');
+  const S = JSON.parse(sv.stdout) as { amplitudes: Record<string, [number, number]> };
+  for (const b of Object.keys(S.amplitudes)) {
+    assert.ok(Math.abs(A.amplitudes[b][0] - S.amplitudes[b][0]) < 1e-12 && Math.abs(A.amplitudes[b][1] - S.amplitudes[b][1]) < 1e-12, b);
+  }
+  // The table form works too, and --batch-size without a sliced plan is refused.
+  const table = tz('run', qf, '--method', 'tensor', '--plan', pp, '--amplitudes', pattern, '--threads', '2');
+  assert.equal(table.status, 0, table.stderr);
+  assert.match(table.stdout, /engine {4}tensor/);
+  const bs = tz('run', qf, '--method', 'statevector', '--amplitudes', '1010011100', '--batch-size', '2');
+  assert.equal(bs.status, 1);
+  assert.match(bs.stderr, /--batch-size applies to --method tensor with a sliced --plan/);
+
+  // API: progress events over every job, ending at the total slice count.
+  const events: ProgressEvent[] = [];
+  const amps = await slicedAmplitudes(parseQasm(q), [pattern], plan, { planFile: pp, threads: 2, batchSize: 3, onProgress: (e) => events.push(e) });
+  assert.deepEqual(Object.keys(amps).sort(), Object.keys(A.amplitudes).sort());
+  assert.equal(events[events.length - 1].done, 16);
+  assert.ok(events.every((e) => e.total === 16 && e.gflops !== undefined));
 });

@@ -6,7 +6,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,28 +18,19 @@ import { runSlicesThreads } from '../../src/runtime/pool.node.js';
 import { batchComputeCounts, runSlicesRedis } from '../../src/runtime/cluster.node.js';
 import { encodeFloat64 } from '../../src/runtime/types.js';
 import type { SliceJobSpec } from '../../src/runtime/types.js';
+import type { ProgressEvent } from '../../src/engine/types.js';
+import { hasRedisServer, startRedisServer, type LocalRedisServer } from '../../src/runtime/redis-server.node.js';
 import { testCircuitQasm, testPlan } from './helpers.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+const hasRedis = hasRedisServer();
 const skip = hasRedis ? false : 'redis-server is not installed (apt-get install redis-server); cluster tests skipped';
 if (!hasRedis) console.log(`# SKIP: ${skip}`);
 
-let server: ChildProcess | undefined;
+let server: LocalRedisServer | undefined;
 let url = '';
 const children = new Set<ChildProcess>();
 const dir = mkdtempSync(join(tmpdir(), 'tz-cluster-'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
   const t0 = Date.now();
@@ -80,30 +70,13 @@ async function stopWorker(p: ChildProcess): Promise<void> {
 
 before(async () => {
   if (!hasRedis) return;
-  const port = await freePort();
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  url = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 1 });
-  await until(async () => {
-    try {
-      if (probe.status !== 'ready') await probe.connect().catch(() => undefined);
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    }
-  }, 10000, 'redis-server');
-  probe.disconnect();
+  server = await startRedisServer();
+  url = server.url;
 });
 
 after(async () => {
   await Promise.all([...children].map(stopWorker));
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGTERM');
-    const t = setTimeout(() => server!.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(t);
-  }
+  await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -204,4 +177,93 @@ test('a wrong plan is refused with a clear error before anything is queued; a re
     runSlicesRedis({ kind: 'synthetic', input: { slices: 3, entries: 1, seed: 1, work: 1 } }, { redis: url, queue: 'q-wrong', runId: 'taken', timeoutMs: 1000 }),
     /run taken already exists in Redis for a different problem/,
   );
+});
+
+test('taizhang run --method tensor --plan --redis: same JSON amplitudes as the local pool, bit for bit; usage errors', { skip, timeout: 60000 }, async () => {
+  const open = '00x11x0111';
+  const bits = ['0001100111', '0011110111'];
+  const openPlan = testPlan(qasm, open, 4, (s) => parseQasm(s));
+  const bitPlan = testPlan(qasm, bits[0], 4, (s) => parseQasm(s));
+  const qf = join(dir, 'run.qasm');
+  const pOpen = join(dir, 'run-open-plan.json');
+  const pBits = join(dir, 'run-bits-plan.json');
+  writeFileSync(qf, qasm);
+  writeFileSync(pOpen, serializePlan(openPlan));
+  writeFileSync(pBits, serializePlan(bitPlan));
+  // Reference: the single-process executor on the same batches.
+  const refOpen = await runSlicesThreads(networkJobSpec(qasm, open, openPlan), { threads: 1, batchSize: 3 });
+  const refBits = await Promise.all(bits.map((b) => runSlicesThreads(networkJobSpec(qasm, b, bitPlan), { threads: 1, batchSize: 3 })));
+  const expected: Record<string, [number, number]> = {};
+  ['0001100111', '0001110111', '0011100111', '0011110111'].forEach((b, e) => (expected[b] = [refOpen.data[2 * e], refOpen.data[2 * e + 1]]));
+  assert.ok(Math.hypot(...expected['0001100111']) > 0.05, 'the test amplitude is not trivially zero');
+
+  const workers = await Promise.all([0, 1].map(() => startWorker('q-run')));
+  const runTz = (...args: string[]) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, [MAIN, 'run', qf, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      p.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      p.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.on('exit', (status) => resolve({ status, stdout, stderr }));
+    });
+  const viaRedis = await runTz('--method', 'tensor', '--plan', pOpen, '--amplitudes', open, '--redis', url, '--queue', 'q-run', '--batch-size', '3', '--timeout', '40', '--json');
+  assert.equal(viaRedis.status, 0, viaRedis.stderr);
+  assert.equal(viaRedis.stderr, '', 'no progress bar under --json / non-TTY');
+  const R = JSON.parse(viaRedis.stdout) as { qubits: number; amplitudes: Record<string, [number, number]> };
+  assert.deepEqual(Object.keys(R), ['qubits', 'amplitudes']);
+  assert.equal(R.qubits, 10);
+  assert.deepEqual(R.amplitudes, expected);
+
+  // Same command without --redis (local pool, 2 threads) prints the same bytes.
+  const local = await runTz('--method', 'tensor', '--plan', pOpen, '--amplitudes', open, '--threads', '2', '--batch-size', '3', '--json');
+  assert.equal(local.status, 0, local.stderr);
+  assert.equal(local.stdout, viaRedis.stdout);
+
+  // Two fixed bitstrings with a plan for fixed outputs: two cluster jobs, enqueued together.
+  const two = await runTz('--method', 'tensor', '--plan', pBits, '--amplitudes', bits.join(','), '--redis', url, '--queue', 'q-run', '--batch-size', '3', '--run-id', 'run-two', '--timeout', '40', '--json');
+  assert.equal(two.status, 0, two.stderr);
+  const T = JSON.parse(two.stdout) as { amplitudes: Record<string, [number, number]> };
+  bits.forEach((b, k) => assert.deepEqual(T.amplitudes[b], [refBits[k].data[0], refBits[k].data[1]]));
+  const counts = await batchComputeCounts(url, 'run-two-1', 'q-run');
+  assert.equal(counts.size, refBits[1].batches);
+
+  // Clear refusals.
+  const wrong = await runTz('--method', 'tensor', '--plan', pOpen, '--amplitudes', bits[0], '--redis', url, '--queue', 'q-run');
+  assert.equal(wrong.status, 1);
+  assert.match(wrong.stderr, /run-open-plan\.json does not fit .*run\.qasm with output '0001100111': plan does not match this network/);
+  const noPlan = await runTz('--amplitudes', bits[0], '--redis', url);
+  assert.equal(noPlan.status, 1);
+  assert.match(noPlan.stderr, /--redis needs --plan plan\.json/);
+  const sv = await runTz('--method', 'statevector', '--plan', pOpen, '--amplitudes', bits[0], '--redis', url);
+  assert.equal(sv.status, 1);
+  assert.match(sv.stderr, /--redis runs the tensor method; --method statevector cannot use it/);
+  const probs = await runTz('--method', 'tensor', '--plan', pOpen, '--probabilities', '--redis', url);
+  assert.equal(probs.status, 1);
+  assert.match(probs.stderr, /--redis computes amplitudes only/);
+  const queueOnly = await runTz('--amplitudes', bits[0], '--queue', 'q');
+  assert.equal(queueOnly.status, 1);
+  assert.match(queueOnly.stderr, /--queue needs --redis URL/);
+  // API behind `run --redis`: progress events (slices done/total, GFLOP/s) reach the caller.
+  const { slicedAmplitudes } = await import('../../src/cli/sliced-amplitudes.js');
+  const events: ProgressEvent[] = [];
+  const amps = await slicedAmplitudes(parseQasm(qasm), [open], openPlan, { planFile: pOpen, redis: url, queue: 'q-run', batchSize: 3, runId: 'run-progress', timeoutMs: 30000, onProgress: (e) => events.push(e) });
+  assert.deepEqual(amps, expected);
+  assert.ok(events.length >= 1);
+  assert.equal(events[events.length - 1].done, refOpen.totalSlices);
+  assert.ok(events.every((e) => e.total === refOpen.totalSlices && e.gflops !== undefined));
+  await Promise.all(workers.map(stopWorker));
+});
+
+test('two clients waiting on the same run both finish with the exact sum (wake-ups taken by the other are caught up)', { skip, timeout: 40000 }, async () => {
+  const spec: SliceJobSpec = { kind: 'synthetic', input: { slices: 16, entries: 4, seed: 21, work: 20000 } };
+  const local = await runSlicesThreads(spec, { threads: 1, batchSize: 1 });
+  const worker = await startWorker('q-two');
+  const [a, b] = await Promise.all([0, 1].map(() => runSlicesRedis(spec, { redis: url, queue: 'q-two', batchSize: 1, runId: 'shared-run', timeoutMs: 30000, pollMs: 50 })));
+  assert.equal(encodeFloat64(a.data), encodeFloat64(local.data));
+  assert.equal(encodeFloat64(b.data), encodeFloat64(local.data));
+  const counts = await batchComputeCounts(url, 'shared-run', 'q-two');
+  assert.equal(counts.size, 16);
+  for (const [i, c] of counts) assert.equal(c, 1, `batch ${i} computed ${c} times`);
+  await stopWorker(worker);
 });

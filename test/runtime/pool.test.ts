@@ -100,3 +100,19 @@ test('errors inside a worker thread reach the caller with their message', async 
     await pool.close();
   }
 });
+
+test('a worker that evicted a job gets its spec again (specs are sent once per worker, not per batch)', async () => {
+  const pool = new SliceThreadPool(1);
+  try {
+    const specs: SliceJobSpec[] = [1, 2, 3].map((seed) => ({ kind: 'synthetic', input: { slices: 6, entries: 4, seed, work: 5 } }));
+    const first = await runSlicesThreads(specs[0], { pool, batchSize: 2 });
+    // Two more jobs push the first out of the worker's two-job cache.
+    for (const s of specs.slice(1)) await runSlicesThreads(s, { pool, batchSize: 2 });
+    const again = await runSlicesThreads(specs[0], { pool, batchSize: 2 });
+    assert.ok(bitsEqual(again.data, first.data));
+    const inline = sumPartials(runSlicesInline(createSliceJob(specs[0]), makeBatches(6, 2)));
+    assert.ok(bitsEqual(again.data, inline));
+  } finally {
+    await pool.close();
+  }
+});

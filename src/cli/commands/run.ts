@@ -17,6 +17,8 @@ import { listEngines, selectEngine } from '../../engine/registry.js';
 import '../../engines.js';
 // Node CLI: the state-vector engine uses worker threads (`--threads`, default all cores for large states).
 import '../../statevector/threads.node.js';
+import { slicedAmplitudes } from '../sliced-amplitudes.js';
+import { terminalProgress } from '../../runtime/progress.node.js';
 
 /** Circuits up to this many qubits print their probabilities when no output flag is given. */
 const DEFAULT_PROBABILITIES_MAX_QUBITS = 20;
@@ -37,6 +39,11 @@ const FLAGS = {
   plan: { type: 'string', valueName: 'FILE', description: 'tensor network: contraction plan JSON (from taizhang plan)' },
   'max-width': { type: 'number', min: 0, valueName: 'W', description: 'tensor network: log2 of the largest intermediate allowed' },
   top: { type: 'integer', min: 1, valueName: 'N', description: 'table output: show at most N probabilities/counts (default 32)' },
+  redis: { type: 'string', valueName: 'URL', description: 'tensor + sliced --plan: send slice batches to taizhang worker processes through this Redis' },
+  queue: { type: 'string', valueName: 'NAME', description: 'with --redis: BullMQ queue name (default taizhang-slices)' },
+  'run-id': { type: 'string', valueName: 'ID', description: 'with --redis: run id (default derived from plan, circuit and output)' },
+  'batch-size': { type: 'integer', min: 1, valueName: 'N', description: 'sliced --plan: slices per batch (default about 64 batches)' },
+  timeout: { type: 'number', min: 0, valueName: 'SECONDS', description: 'with --redis: give up after this long' },
 } as const satisfies FlagTable;
 
 function usage(): string {
@@ -54,6 +61,9 @@ function usage(): string {
     ...engines,
     '',
     'With no output option, circuits of up to 20 qubits print all probabilities.',
+    'With --method tensor and a sliced --plan, amplitudes are summed over the slices on all cores',
+    '(--threads N) or, with --redis URL, on taizhang worker processes (see docs/cluster.md); the',
+    'bits are identical either way. A progress bar shows on a terminal (not with --json).',
     'Conventions: qubit 0 is the first qubit of the first qreg; bitstrings put qubit 0 leftmost;',
     'probabilities[i] and statevector[i] belong to the bitstring of i in binary; counts keys list',
     'classical bits in declaration order, bit 0 leftmost (all qubits when nothing is measured).',
@@ -303,6 +313,16 @@ export const runCommand: Command = {
         );
       probabilities = true;
     }
+    const sliceOnly = ['redis', 'queue', 'run-id', 'timeout'] as const;
+    const clusterFlag = sliceOnly.find((f) => flags[f] !== undefined);
+    if (clusterFlag && flags.redis === undefined) throw new UsageError(`--${clusterFlag} needs --redis URL`);
+    if (flags.redis !== undefined) {
+      if (method !== 'tensor' && method !== 'auto') throw new UsageError(`--redis runs the tensor method; --method ${method} cannot use it`);
+      if (flags.plan === undefined) throw new UsageError('--redis needs --plan plan.json (a sliced contraction plan from taizhang plan)');
+      if (amplitudes.length === 0 || probabilities || flags.statevector || shots > 0 || observables.length > 0)
+        throw new UsageError('--redis computes amplitudes only: give --amplitudes B1,B2,… (x = either bit) and no other output');
+      if (flags.precision === 'single') throw new UsageError('--redis runs in double precision (drop --precision single)');
+    }
     const seed = flags.seed ?? (shots > 0 || !circuit.hasOnlyTerminalMeasurements() ? Math.floor(Math.random() * 2 ** 31) : undefined);
     const request: SimulationRequest = {
       ...(amplitudes.length ? { amplitudes } : {}),
@@ -319,9 +339,34 @@ export const runCommand: Command = {
       // Leave a quarter of the machine for the OS and everything else.
       memoryLimitBytes: Math.floor(totalmem() * 0.75),
     };
-    const engine = chooseEngine(method, circuit, request);
     const start = performance.now();
-    const result = await engine.run(circuit, request);
+    let result: SimulationResult;
+    const plan = request.plan;
+    const amplitudesOnly = amplitudes.length > 0 && !probabilities && !flags.statevector && shots === 0 && observables.length === 0;
+    // A sliced plan's slices go to the slice runtime: all local cores, or the cluster with --redis.
+    if (plan && amplitudesOnly && flags.precision !== 'single' && (flags.redis !== undefined || (method === 'tensor' && plan.sliced.length > 0))) {
+      const outputs = (flags.amplitudes ?? []).flatMap((v) => v.split(',').map((b) => b.trim()));
+      const onProgress = terminalProgress({ quiet: flags.json === true });
+      result = {
+        qubits: n,
+        engine: 'tensor',
+        amplitudes: await slicedAmplitudes(circuit, outputs, plan, {
+          planFile: flags.plan as string,
+          circuitFile: file === '-' ? '<stdin>' : file,
+          ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
+          ...(flags.redis !== undefined ? { redis: flags.redis } : {}),
+          ...(flags.queue !== undefined ? { queue: flags.queue } : {}),
+          ...(flags['run-id'] !== undefined ? { runId: flags['run-id'] } : {}),
+          ...(flags['batch-size'] !== undefined ? { batchSize: flags['batch-size'] } : {}),
+          ...(flags.timeout !== undefined ? { timeoutMs: flags.timeout * 1000 } : {}),
+          ...(onProgress ? { onProgress } : {}),
+        }),
+      };
+    } else {
+      if (flags['batch-size'] !== undefined) throw new UsageError('--batch-size applies to --method tensor with a sliced --plan');
+      const engine = chooseEngine(method, circuit, request);
+      result = await engine.run(circuit, request);
+    }
     const seconds = (performance.now() - start) / 1000;
     if (flags.json) await emit(resultJsonChunks(result));
     else await emit(resultTableChunks(result, { file, circuit, shots, seed: flags.seed ?? seed, observables, top: flags.top ?? 32, seconds }));
