@@ -7,26 +7,11 @@ import { sycamoreCircuit } from '../../src/circuits/random.js';
 import { amplitude, amplitudes, expectation } from '../../src/network/api.js';
 import { circuitNetwork } from '../../src/network/from-circuit.js';
 import { networkStats, simplifyNetwork } from '../../src/network/simplify.js';
-import { operatorSchmidt, swapOutputs, twoQubitForm, type SchmidtSplit } from '../../src/network/two-qubit.js';
+import { operatorSchmidt, swapOutputs, twoQubitForm } from '../../src/network/two-qubit.js';
 import { expectationOf, simulateStatevector } from '../../src/statevector/reference.js';
 import { randomBits, randomUnitary, rng } from './random-circuits.js';
+import { rebuild } from './schmidt-helpers.js';
 
-/** Σ_b left[o1,i1,b]·right[b,o2,i2] back as U[(o1 o2)][(i1 i2)] (independent of the SVD code). */
-function rebuild(s: SchmidtSplit): Float64Array {
-  const u = new Float64Array(32);
-  for (let o1 = 0; o1 < 2; o1++) for (let o2 = 0; o2 < 2; o2++) for (let i1 = 0; i1 < 2; i1++) for (let i2 = 0; i2 < 2; i2++) {
-    let re = 0, im = 0;
-    for (let b = 0; b < s.rank; b++) {
-      const l = 2 * ((o1 * 2 + i1) * s.rank + b), r = 2 * (b * 4 + o2 * 2 + i2);
-      re += s.left[l] * s.right[r] - s.left[l + 1] * s.right[r + 1];
-      im += s.left[l] * s.right[r + 1] + s.left[l + 1] * s.right[r];
-    }
-    const e = 2 * ((o1 * 2 + o2) * 4 + i1 * 2 + i2);
-    u[e] = re;
-    u[e + 1] = im;
-  }
-  return u;
-}
 
 const maxDiff = (a: Float64Array, b: Float64Array): number => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
 const gate = (name: string, params: number[] = []): Float64Array => getGate(name).matrix(params);
