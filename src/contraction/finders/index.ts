@@ -117,8 +117,9 @@ export interface HyperResult {
  * Runs trials of randomized greedy and recursive hypergraph bisection with sampled parameters
  * (see `HyperSampler`) inside a time budget, reconfigures promising candidates' subtrees, and
  * keeps the best tree by `objective`. Then, still within the budget, it reconfigures the winner,
- * or (when slicing) runs slice–reconfigure loops on the best three candidates and keeps the
- * cheapest sliced result. Single-threaded: `hyperOptimizeThreads` runs several on workers.
+ * or (when slicing) runs slice–reconfigure loops on the best three candidates, keeps the
+ * cheapest sliced result and re-plans around its slice set (`replanSliced`) until the budget
+ * ends. Single-threaded: `hyperOptimizeThreads` runs several on workers.
  */
 export function hyperOptimize(problem: ContractionProblem, options: HyperOptions = {}): HyperResult {
   const t0 = Date.now();
