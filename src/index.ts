@@ -45,6 +45,8 @@ export { fingerprintProblem, makePlan, serializePlan, parsePlan, checkPlan, Plan
 export { reconfigure } from './contraction/reconfigure.js';
 export { sliceTree, estimateSlicing, DEFAULT_MAX_WIDTH } from './contraction/slicing.js';
 export type { SliceOptions, SliceResult, SliceEstimate } from './contraction/slicing.js';
+export { replanSliced, slicedProblem, dropUnneededSlices } from './contraction/replan.js';
+export type { ReplanOptions } from './contraction/replan.js';
 export { FINDERS, hyperOptimize, greedyFinder, randomGreedyFinder, bisectionFinder, hyperFinder } from './contraction/finders/index.js';
 export type { PathFinder, FinderOptions, HyperOptions, HyperResult, HyperMethod } from './contraction/finders/index.js';
 export { bisectionTree } from './contraction/finders/bisection.js';

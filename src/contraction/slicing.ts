@@ -26,6 +26,8 @@ export interface SliceOptions {
    * width target is still met, by plain greedy slicing).
    */
   deadline?: number;
+  /** Indices sliced from the start (output indices are ignored); any the tree ends up not needing are dropped. */
+  initial?: readonly number[];
 }
 
 /** Result of slicing. */
@@ -52,7 +54,7 @@ export function sliceTree(tree: ContractionTree, options: SliceOptions = {}): Sl
   const deadline = options.deadline ?? Infinity;
   const sizes = tree.problem.sizes;
   const output = new Set(tree.problem.output);
-  const sliced: number[] = [];
+  const sliced: number[] = [...new Set(options.initial ?? [])].filter((i) => !output.has(i));
   let cur = tree;
   let cost = cur.cost(sliced);
   const limit = 2 ** target;

@@ -94,7 +94,9 @@ export function bisectionTree(problem: ContractionProblem, params: BisectionPara
   const local = new Int32Array(numIdx);
   const weightOf = new Float64Array(numIdx);
   for (let i = 0; i < numIdx; i++) {
-    const w = constWeights ? 1 : Math.log2(Math.max(2, sizes[i] ?? 2));
+    // Size-1 indices (e.g. sliced ones) cost nothing to cut: a small weight keeps them as hints.
+    const d = sizes[i] ?? 2;
+    const w = d <= 1 ? 0.01 : constWeights ? 1 : Math.log2(d);
     weightOf[i] = noise > 0 ? w * (1 - noise * Math.log(1 - rand())) : w;
   }
   let stampId = 0;

@@ -10,6 +10,7 @@ import type { HyperMethod } from './sampler.js';
 import { objectiveScore } from '../cost.js';
 import type { Objective } from '../cost.js';
 import { reconfigure } from '../reconfigure.js';
+import { replanSliced } from '../replan.js';
 import { bisectionParams, bisectionTree } from './bisection.js';
 import { mulberry32 } from '../rng.js';
 import { ContractionTree, IndexTotals } from '../tree.js';
@@ -74,8 +75,9 @@ const POOL_SIZE = 3;
 export interface HyperOptions {
   /**
    * Time budget in seconds for everything (default 5): the trials, the final reconfiguration
-   * and, when slicing is asked for, the slicing. Trials get 80% (55% when slicing: the rest goes
-   * to slice–reconfigure loops on the best few candidates).
+   * and, when slicing is asked for, the slicing. Trials get 80% (50% when slicing: then 12% go
+   * to slice–reconfigure loops on the best few candidates and the rest to re-planning around the
+   * best slice set, see `replanSliced`).
    */
   timeSeconds?: number;
   /** Maximum number of trials (default unlimited within the budget). */
@@ -115,8 +117,9 @@ export interface HyperResult {
  * Runs trials of randomized greedy and recursive hypergraph bisection with sampled parameters
  * (see `HyperSampler`) inside a time budget, reconfigures promising candidates' subtrees, and
  * keeps the best tree by `objective`. Then, still within the budget, it reconfigures the winner,
- * or (when slicing) runs slice–reconfigure loops on the best three candidates and keeps the
- * cheapest sliced result. Single-threaded: `hyperOptimizeThreads` runs several on workers.
+ * or (when slicing) runs slice–reconfigure loops on the best three candidates, keeps the
+ * cheapest sliced result and re-plans around its slice set (`replanSliced`) until the budget
+ * ends. Single-threaded: `hyperOptimizeThreads` runs several on workers.
  */
 export function hyperOptimize(problem: ContractionProblem, options: HyperOptions = {}): HyperResult {
   const t0 = Date.now();
@@ -127,7 +130,7 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   // Slicing with interleaved reconfiguration is costly and changes trees a lot, so it gets a
   // larger share of the budget, spread over several of the best candidates.
   // (Only while the best tree still needs slicing; otherwise trials get 80%.)
-  const searchEndSliced = t0 + 0.55 * budget;
+  const searchEndSliced = t0 + 0.5 * budget;
   const searchEndPlain = t0 + 0.8 * budget;
   let searchEnd = doSlice ? searchEndSliced : searchEndPlain;
   const pool: Array<{ score: number; tree: ContractionTree; info: HyperResult['best'] }> = [];
@@ -196,9 +199,9 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   let result: HyperResult;
   if (doSlice) {
     // Slice–reconfigure loops on the pool's trees (best three by score, then the unsliced-cheapest),
-    // sharing the time left until 97%
-    // of the budget (past a slot's deadline the fast estimate finishes that slicing).
-    const sliceEnd = t0 + 0.97 * budget;
+    // sharing the time left until 62% of the budget (past a slot's deadline the fast estimate
+    // finishes that slicing); then re-planning around the best slice set until 97%.
+    const sliceEnd = t0 + 0.62 * budget;
     if (!pool.some((x) => x.tree === flopsBest.tree)) pool.push({ score: Infinity, tree: flopsBest.tree, info: flopsBest.info });
     let bestSl: SliceResult | undefined;
     let slInfo = bestInfo;
@@ -219,7 +222,18 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
         slInfo = pool[j].info;
       }
     }
-    const sl = bestSl!;
+    let sl = bestSl!;
+    if (sl.sliced.length > 0) {
+      const r = replanSliced(problem, sl, {
+        maxWidth, deadline: t0 + 0.97 * budget, seed: Math.floor(rand() * 2 ** 31), totals, ...(options.maxTrials !== undefined ? { maxRounds: options.maxTrials } : {}),
+      });
+      if (r.cost.multiplyAdds < sl.cost.multiplyAdds) {
+        const before = sl;
+        sl = r;
+        // Provenance: rounds run and the log10 multiply-adds before re-planning.
+        slInfo = { ...slInfo, params: { ...slInfo.params, replanRounds: r.rounds, beforeReplan: Math.log10(before.cost.multiplyAdds) } };
+      }
+    }
     const slScore = objectiveScore(sl.cost, objective === 'sliced' ? 'sliced' : objective, maxWidth);
     result = {
       tree: sl.tree, score: slScore, trials, seconds: 0, best: slInfo, sliced: sl.sliced, slicedCost: sl.cost,
