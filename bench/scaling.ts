@@ -8,7 +8,8 @@
  * load average (the machine may be shared; efficiency drops when other processes run).
  *
  * Every row is the best of --repeat R runs (default 3).
- * Options: --rows R --cols C --layers L --sliced S (default 5×5, 16 layers, 5 sliced → 32 slices of ~0.1–0.2 s).
+ * Options: --rows R --cols C --layers L --sliced S (default 5×5, 20 layers, 5 sliced → 32 slices of ~0.5 s;
+ * CZ gates became hyperedges in the network, so 16 layers now gives slices too short to time).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -33,7 +34,7 @@ function arg(name: string, def: number): number {
 }
 const rows = arg('rows', 5);
 const cols = arg('cols', 5);
-const layers = arg('layers', 16);
+const layers = arg('layers', 20);
 const slicedCount = arg('sliced', 5);
 /** Each row is the best of this many runs (timings on shared machines are noisy). */
 const repeat = arg('repeat', 3);
