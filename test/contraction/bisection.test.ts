@@ -11,16 +11,8 @@ import { amplitudeNetwork } from '../../src/network/api.js';
 import { toProblem } from '../../src/network/types.js';
 import { czCircuit, gridLayout, sycamoreCircuit } from '../../src/circuits/random.js';
 import { executePath, einsumDirect, randomProblem, randomTensors } from './naive-einsum.js';
+import { assertValid, close } from './tree-asserts.js';
 
-function close(a: Float64Array, b: Float64Array): void {
-  assert.equal(a.length, b.length);
-  for (let k = 0; k < a.length; k++) assert.ok(Math.abs(a[k] - b[k]) <= 1e-9 * (1 + Math.abs(b[k])), `entry ${k}: ${a[k]} vs ${b[k]}`);
-}
-
-function assertValid(tree: ContractionTree, n: number): void {
-  assert.deepEqual([...tree.leaves()].sort((a, b) => a - b), Array.from({ length: n }, (_, k) => k));
-  assert.equal(tree.toPath().length, n - 1);
-}
 
 const PARAMS: BisectionParams[] = [
   { imbalance: 0.1, cutoff: 2 },

@@ -6,16 +6,8 @@ import { sliceTree } from '../../src/contraction/slicing.js';
 import { greedyPath } from '../../src/contraction/greedy.js';
 import { ContractionTree } from '../../src/contraction/tree.js';
 import { executePath, einsumDirect, randomProblem, randomTensors } from './naive-einsum.js';
+import { assertValid, close } from './tree-asserts.js';
 
-function close(a: Float64Array, b: Float64Array): void {
-  assert.equal(a.length, b.length);
-  for (let k = 0; k < a.length; k++) assert.ok(Math.abs(a[k] - b[k]) <= 1e-9 * (1 + Math.abs(b[k])), `entry ${k}: ${a[k]} vs ${b[k]}`);
-}
-
-function assertValid(tree: ContractionTree, n: number): void {
-  assert.deepEqual([...tree.leaves()].sort((a, b) => a - b), Array.from({ length: n }, (_, k) => k));
-  assert.equal(tree.toPath().length, n - 1);
-}
 
 test('every finder returns a valid tree with the right result', () => {
   for (let seed = 1; seed <= 8; seed++) {

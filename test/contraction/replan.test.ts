@@ -7,17 +7,9 @@ import { bisectionTree } from '../../src/contraction/finders/bisection.js';
 import { ContractionTree } from '../../src/contraction/tree.js';
 import type { ContractionProblem } from '../../src/contraction/types.js';
 import { executePath, einsumDirect, randomProblem, randomTensors } from './naive-einsum.js';
+import { assertValid, close } from './tree-asserts.js';
 import type { DenseTensor } from './naive-einsum.js';
 
-function close(a: Float64Array, b: Float64Array): void {
-  assert.equal(a.length, b.length);
-  for (let k = 0; k < a.length; k++) assert.ok(Math.abs(a[k] - b[k]) <= 1e-9 * (1 + Math.abs(b[k])), `entry ${k}: ${a[k]} vs ${b[k]}`);
-}
-
-function assertValid(tree: ContractionTree, n: number): void {
-  assert.deepEqual([...tree.leaves()].sort((a, b) => a - b), Array.from({ length: n }, (_, k) => k));
-  assert.equal(tree.toPath().length, n - 1);
-}
 
 /** Sum over all slices (mixed radix, sliced[0] most significant) executed naively. */
 function slicedSum(p: ContractionProblem, tensors: DenseTensor[], tree: ContractionTree, sliced: readonly number[]): { result: Float64Array; madds: number } {
