@@ -6,7 +6,7 @@
  */
 import { coarsenOnce } from './coarsen.js';
 import { fmRefine } from './fm.js';
-import { inducedHypergraph, partLimits } from './hypergraph.js';
+import { inducedHypergraph, partLimits, shuffleIdentity } from './hypergraph.js';
 import type { Hypergraph } from './hypergraph.js';
 
 /** Options of `bisectHypergraph`. */
@@ -74,13 +74,7 @@ function bfsGrow(h: Hypergraph, rand: () => number, part: Uint8Array, queue: Int
 /** Random assignment: vertices in random order fill side 0 up to `fraction` of the weight. */
 function randomSplit(h: Hypergraph, rand: () => number, part: Uint8Array, order: Int32Array, fraction: number): void {
   const n = h.numVertices;
-  for (let v = 0; v < n; v++) order[v] = v;
-  for (let k = n - 1; k > 0; k--) {
-    const j = Math.floor(rand() * (k + 1));
-    const t = order[k];
-    order[k] = order[j];
-    order[j] = t;
-  }
+  shuffleIdentity(order, n, rand);
   part.fill(1);
   let w0 = 0;
   for (let i = 0; i < n && w0 < h.totalWeight * fraction; i++) {

@@ -4,7 +4,7 @@
  * KaHyPar's heavy-edge rating), then contraction of matched pairs. Edges that shrink to one pin
  * are dropped and parallel edges are merged (weights summed), which keeps coarse levels small.
  */
-import { makeHypergraph } from './hypergraph.js';
+import { makeHypergraph, shuffleIdentity } from './hypergraph.js';
 import type { Hypergraph } from './hypergraph.js';
 
 /** One coarsening step: the coarse hypergraph and the fine → coarse vertex map. */
@@ -24,13 +24,7 @@ export function coarsenOnce(h: Hypergraph, maxVertexWeight: number, rand: () => 
   const n = h.numVertices;
   const { edgeStart, pins, vertexStart, incidence, edgeWeight, vertexWeight } = h;
   const order = new Int32Array(n);
-  for (let v = 0; v < n; v++) order[v] = v;
-  for (let k = n - 1; k > 0; k--) {
-    const j = Math.floor(rand() * (k + 1));
-    const t = order[k];
-    order[k] = order[j];
-    order[j] = t;
-  }
+  shuffleIdentity(order, n, rand);
   const match = new Int32Array(n).fill(-1);
   const rating = new Float64Array(n);
   const touched = new Int32Array(n);

@@ -146,3 +146,14 @@ export function inducedHypergraph(h: Hypergraph, vertices: Int32Array, mark: Int
   }
   return makeHypergraph(k, vw, Int32Array.from(starts), Int32Array.from(pins), Float64Array.from(weights));
 }
+
+/** Fills order[0, n) with a uniformly random permutation of 0…n−1 (Fisher–Yates, `rand` in [0, 1)). */
+export function shuffleIdentity(order: Int32Array, n: number, rand: () => number): void {
+  for (let v = 0; v < n; v++) order[v] = v;
+  for (let k = n - 1; k > 0; k--) {
+    const j = Math.floor(rand() * (k + 1));
+    const t = order[k];
+    order[k] = order[j];
+    order[j] = t;
+  }
+}
