@@ -101,13 +101,15 @@ test('bisection on a sliced problem (size-1 indices) returns valid trees', () =>
 });
 
 test('re-planning with other reconfiguration sizes (fresh trees unreconfigured, small re-slicing passes) stays exact', () => {
-  for (let seed = 1; seed <= 6; seed++) {
-    const p = randomProblem(seed * 307, 12, 18);
+  let ran = 0;
+  for (let seed = 1; seed <= 3; seed++) {
+    const p = randomProblem(seed * 211, 11, 16);
     const tensors = randomTensors(p, seed);
     const tree = ContractionTree.fromPath(p, greedyPath(p));
     const target = Math.max(1, Math.floor(tree.cost().width) - 3);
     const start = sliceTree(tree, { maxWidth: target, reconfigureEvery: 0 });
     if (start.cost.width > target + 1e-9) continue;
+    ran++;
     for (const [subtreeSize, sliceSubtreeSize] of [[0, 4], [8, 5], [6, 3]]) {
       const r = replanSliced(p, start, { maxWidth: target, maxRounds: 4, deadline: Date.now() + 60_000, seed, subtreeSize, sliceSubtreeSize });
       assertValid(r.tree, p.inputs.length);
@@ -120,4 +122,5 @@ test('re-planning with other reconfiguration sizes (fresh trees unreconfigured, 
       close(run.result, einsumDirect(p, tensors));
     }
   }
+  assert.ok(ran > 0, 'no network met the width target');
 });
