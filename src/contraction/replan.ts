@@ -62,7 +62,7 @@ export function dropUnneededSlices(tree: ContractionTree, sliced: SlicedIndices,
 
 /**
  * Bisection parameters of the rounds, in turn: mostly balanced splits with a few imbalances and
- * part counts (around a slice set they were the cheapest, ~0.7 s a round on Sycamore m=20), and
+ * part counts (around a slice set they were the cheapest, ~0.4 s a round on Sycamore m=20), and
  * one stem-peeling round in eight (slower, rarely but sometimes much better).
  */
 const ROUND_PARAMS: readonly BisectionParams[] = [
