@@ -3,6 +3,7 @@
  * so the cost model can be checked against an actual execution.
  */
 import type { ContractionProblem, SsaPath } from '../../src/contraction/types.js';
+import type { ContractionTree } from '../../src/contraction/tree.js';
 
 export interface DenseTensor {
   idx: number[];
@@ -140,4 +141,26 @@ export function randomProblem(seed: number, nTensors = 6, nIndices = 8): Contrac
   const used = [...new Set(inputs.flat())];
   const output = used.filter(() => rnd() < 0.2).slice(0, 2);
   return { inputs, output, sizes };
+}
+
+/** Sum over all slices (mixed radix, sliced[0] most significant) executed naively. */
+export function slicedSum(p: ContractionProblem, tensors: DenseTensor[], tree: ContractionTree, sliced: readonly number[]): { result: Float64Array; madds: number } {
+  const path = tree.toPath();
+  let slices = 1;
+  for (const i of sliced) slices *= p.sizes[i];
+  let total: Float64Array | undefined;
+  let madds = 0;
+  for (let k = 0; k < slices; k++) {
+    const fixed = new Map<number, number>();
+    let r = k;
+    for (let j = sliced.length - 1; j >= 0; j--) {
+      fixed.set(sliced[j], r % p.sizes[sliced[j]]);
+      r = Math.floor(r / p.sizes[sliced[j]]);
+    }
+    const part = executePath(p, tensors, path, fixed);
+    madds += part.madds;
+    if (!total) total = new Float64Array(part.result.length);
+    for (let e = 0; e < total.length; e++) total[e] += part.result[e];
+  }
+  return { result: total!, madds };
 }

@@ -6,32 +6,10 @@ import { sliceTree } from '../../src/contraction/slicing.js';
 import { bisectionTree } from '../../src/contraction/finders/bisection.js';
 import { ContractionTree } from '../../src/contraction/tree.js';
 import type { ContractionProblem } from '../../src/contraction/types.js';
-import { executePath, einsumDirect, randomProblem, randomTensors } from './naive-einsum.js';
+import { einsumDirect, randomProblem, randomTensors, slicedSum } from './naive-einsum.js';
 import { assertValid, close } from './tree-asserts.js';
-import type { DenseTensor } from './naive-einsum.js';
 
 
-/** Sum over all slices (mixed radix, sliced[0] most significant) executed naively. */
-function slicedSum(p: ContractionProblem, tensors: DenseTensor[], tree: ContractionTree, sliced: readonly number[]): { result: Float64Array; madds: number } {
-  const path = tree.toPath();
-  let slices = 1;
-  for (const i of sliced) slices *= p.sizes[i];
-  let total: Float64Array | undefined;
-  let madds = 0;
-  for (let k = 0; k < slices; k++) {
-    const fixed = new Map<number, number>();
-    let r = k;
-    for (let j = sliced.length - 1; j >= 0; j--) {
-      fixed.set(sliced[j], r % p.sizes[sliced[j]]);
-      r = Math.floor(r / p.sizes[sliced[j]]);
-    }
-    const part = executePath(p, tensors, path, fixed);
-    madds += part.madds;
-    if (!total) total = new Float64Array(part.result.length);
-    for (let e = 0; e < total.length; e++) total[e] += part.result[e];
-  }
-  return { result: total!, madds };
-}
 
 test('re-planning around a slice set keeps the width target, never costs more, and sums to the unsliced result', () => {
   for (let seed = 1; seed <= 8; seed++) {
