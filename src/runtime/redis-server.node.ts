@@ -23,6 +23,16 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Stops a child process: SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
+export async function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(t);
+}
+
 /** A running local redis-server. */
 export interface LocalRedisServer {
   /** `redis://127.0.0.1:PORT`. */
@@ -41,14 +51,7 @@ export async function startRedisServer(options: { timeoutMs?: number } = {}): Pr
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), 3000);
-    await exited;
-    clearTimeout(t);
-  };
+  const stop = (): Promise<void> => stopChild(child, 3000);
   const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: 1 });
   probe.on('error', () => undefined); // refused connections are expected until the server is up
   const t0 = Date.now();

@@ -19,7 +19,7 @@ import { batchComputeCounts, runSlicesRedis } from '../../src/runtime/cluster.no
 import { encodeFloat64 } from '../../src/runtime/types.js';
 import type { SliceJobSpec } from '../../src/runtime/types.js';
 import type { ProgressEvent } from '../../src/engine/types.js';
-import { hasRedisServer, startRedisServer, type LocalRedisServer } from '../../src/runtime/redis-server.node.js';
+import { hasRedisServer, startRedisServer, stopChild, type LocalRedisServer } from '../../src/runtime/redis-server.node.js';
 import { testCircuitQasm, testPlan } from './helpers.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -59,14 +59,7 @@ async function startWorker(queue: string, lines: string[] = []): Promise<ChildPr
   return p;
 }
 
-async function stopWorker(p: ChildProcess): Promise<void> {
-  if (p.exitCode !== null || p.signalCode !== null) return;
-  const exited = new Promise((r) => p.once('exit', r));
-  p.kill('SIGTERM');
-  const t = setTimeout(() => p.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(t);
-}
+const stopWorker = (p: ChildProcess): Promise<void> => stopChild(p, 5000);
 
 before(async () => {
   if (!hasRedis) return;
