@@ -3,6 +3,8 @@
  * Re-exports the isomorphic API as well.
  */
 export * from './index.js';
+// relaxed SIMD (FMA kernel builds) on Node 20, where V8 has it behind a flag
+export { enableRelaxedSimd } from './backend/relaxed-simd.node.js';
 // --- node-only (issues 3, 6) ---
 // state vector threads (issue 3): importing installs the worker_threads executor as the default
 export { threadExecutor, installThreads } from './statevector/threads.node.js';

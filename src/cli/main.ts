@@ -7,6 +7,8 @@
  * requests too large for memory); 2 internal errors. User errors never print a stack trace;
  * internal errors print one only with `TAIZHANG_DEBUG=1`.
  */
+// Node 20 has relaxed SIMD (FMA kernels) behind a V8 flag: set it before any kernel module compiles.
+import '../backend/relaxed-simd.node.js';
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

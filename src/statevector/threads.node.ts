@@ -2,6 +2,8 @@
  * Node adapter of the state-vector thread executor (threads.ts) on worker_threads; importing it
  * installs the pool as the engine's default executor (done by `taizhang/node` and the CLI).
  */
+// Node 20 has relaxed SIMD (FMA kernels) behind a V8 flag: set it before any kernel module compiles.
+import '../backend/relaxed-simd.node.js';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { SimulationRequest } from '../engine/types.js';

@@ -10,7 +10,7 @@ import { getKernel, resolveBackend } from '../backend/registry.js';
 import type { Precision } from '../engine/types.js';
 import { localExecutor, type SvExecutor } from './engine.js';
 import { SV_APPLY, type Amps, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
-import { allocWasmState, attachChunk, chunkMemory, chunkView } from './wasm.js';
+import { allocWasmState, attachChunk, chunkMemory, chunkVariant, chunkView, type SvWasmVariant } from './wasm.js';
 import { routeGlobalTargets } from './global-qubits.js';
 
 /** Sense-reversing barrier on a shared Int32Array `[arrived, generation]`. */
@@ -34,6 +34,8 @@ export interface ThreadsAttach {
   readonly part: number;
   readonly parts: number;
   readonly backend: string;
+  /** The WASM kernel build of the main thread's chunks. */
+  readonly variant: SvWasmVariant | undefined;
 }
 
 /** Messages from the main thread: attach a state, apply ops to it (then meet at the barrier), detach. */
@@ -94,7 +96,7 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
       helpers.forEach((w, i) => {
         const msg: ThreadsMessage = {
           type: 'attach', buffers, precision: shared!.chunks[0] instanceof Float32Array ? 'single' : 'double', numQubits: shared!.numQubits,
-          chunkBits: shared!.chunkBits, ctl: ctlBuf!, part: i + 1, parts: threads, backend: chosen,
+          chunkBits: shared!.chunkBits, ctl: ctlBuf!, part: i + 1, parts: threads, backend: chosen, variant: chunkVariant(shared!.chunks[0]),
         };
         w.postMessage(msg);
       });
@@ -169,7 +171,7 @@ export function threadWorkerHandler(): (msg: ThreadsMessage) => void {
       const chunks: Amps[] = data.buffers.map((b) => {
         if (b instanceof SharedArrayBuffer) return data.precision === 'single' ? new Float32Array(b) : new Float64Array(b);
         const view = chunkView(b, data.precision, data.chunkBits);
-        attachChunk(view, b);
+        attachChunk(view, b, data.variant);
         return view;
       });
       const state: ChunkedState = { numQubits: data.numQubits, chunkBits: data.chunkBits, chunks };

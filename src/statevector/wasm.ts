@@ -9,6 +9,8 @@
  */
 import { registerBackend, registerKernel } from '../backend/registry.js';
 import { wasmBase64 } from '../wasm/sv.wasm.js';
+import { wasmBase64 as relaxedBase64 } from '../wasm/sv-relaxed.wasm.js';
+import { relaxedSimdAvailable } from '../backend/relaxed-simd.js';
 import { SV_APPLY, applyJs, partRange, planOp, type Amps, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import type { Precision } from '../engine/types.js';
 
@@ -27,11 +29,14 @@ interface WasmExports {
   diag32s(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
 }
 
-let moduleCache: WebAssembly.Module | undefined;
+/** Which build of the kernels runs: plain SIMD128, or with relaxed-SIMD fused multiply-add. */
+export type SvWasmVariant = 'simd' | 'relaxed-simd';
+
+const moduleCache = new Map<SvWasmVariant, WebAssembly.Module>();
 let available: boolean | undefined;
 
-function bytes(): Uint8Array<ArrayBuffer> {
-  const s = atob(wasmBase64);
+function bytes(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
   const b = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
   return b;
@@ -41,7 +46,7 @@ function bytes(): Uint8Array<ArrayBuffer> {
 export function wasmSimdAvailable(): boolean {
   if (available === undefined) {
     try {
-      available = typeof WebAssembly === 'object' && typeof SharedArrayBuffer === 'function' && WebAssembly.validate(bytes());
+      available = typeof WebAssembly === 'object' && typeof SharedArrayBuffer === 'function' && WebAssembly.validate(bytes(wasmBase64));
     } catch {
       available = false;
     }
@@ -49,23 +54,39 @@ export function wasmSimdAvailable(): boolean {
   return available;
 }
 
-function wasmModule(): WebAssembly.Module {
-  return (moduleCache ??= new WebAssembly.Module(bytes()));
+/** The build new chunk memories get: the FMA one wherever relaxed SIMD validates. */
+export function svWasmVariant(): SvWasmVariant {
+  return relaxedSimdAvailable() ? 'relaxed-simd' : 'simd';
+}
+
+function wasmModule(v: SvWasmVariant): WebAssembly.Module {
+  let m = moduleCache.get(v);
+  if (!m) moduleCache.set(v, (m = new WebAssembly.Module(bytes(v === 'relaxed-simd' ? relaxedBase64 : wasmBase64))));
+  return m;
 }
 
 interface ChunkMem {
   readonly memory: WebAssembly.Memory;
   readonly exports: WasmExports;
+  readonly variant: SvWasmVariant;
   /** Which op each scratch slot currently holds. */
   readonly slotOp: (KernelOp | undefined)[];
 }
 
 const chunkMem = new WeakMap<Amps, ChunkMem>();
 
-/** Instantiates the kernels on a memory that already holds a chunk (used by worker threads too). */
-export function attachChunk(chunk: Amps, memory: WebAssembly.Memory): void {
-  const inst = new WebAssembly.Instance(wasmModule(), { env: { memory } });
-  chunkMem.set(chunk, { memory, exports: inst.exports as unknown as WasmExports, slotOp: [] });
+/**
+ * Instantiates the kernels on a memory that already holds a chunk (used by worker threads too,
+ * which are told the main thread's build so every thread runs the same instructions).
+ */
+export function attachChunk(chunk: Amps, memory: WebAssembly.Memory, variant: SvWasmVariant = svWasmVariant()): void {
+  const inst = new WebAssembly.Instance(wasmModule(variant), { env: { memory } });
+  chunkMem.set(chunk, { memory, exports: inst.exports as unknown as WasmExports, variant, slotOp: [] });
+}
+
+/** The kernel build a chunk runs, when it lives in a WASM memory. */
+export function chunkVariant(chunk: Amps): SvWasmVariant | undefined {
+  return chunkMem.get(chunk)?.variant;
 }
 
 /** The shared memory behind a chunk, when it has one. */

@@ -2,12 +2,15 @@
  * Kernel-level checks of the WASM SIMD state-vector kernels against the plain TypeScript kernel:
  * every block size 1…5, every kind (dense, diagonal, permutation), targets and controls on the lowest bit
  * positions (the gather paths) and on high ones (the contiguous paths), both precisions, whole
- * chunks and tiny chunks, and split iteration ranges (as threads use them).
+ * chunks and tiny chunks, and split iteration ranges (as threads use them); for both kernel builds,
+ * plain SIMD128 and relaxed SIMD (fused multiply-add; enabled on Node 20 by its V8 flag).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyJs, planOp, type ChunkedState, type KernelOp } from '../../src/statevector/kernels.js';
-import { allocWasmState, applyWasm } from '../../src/statevector/wasm.js';
+import { allocWasmState, applyWasm, chunkVariant, type SvWasmVariant } from '../../src/statevector/wasm.js';
+import { enableRelaxedSimd } from '../../src/backend/relaxed-simd.node.js';
+import { disableRelaxedSimd } from '../../src/backend/relaxed-simd.js';
 import { allocState } from '../../src/statevector/state.js';
 import { Rng } from '../../src/statevector/rng.js';
 import type { Precision } from '../../src/engine/types.js';
@@ -30,7 +33,12 @@ function copyInto(dst: ChunkedState, src: ChunkedState): void {
   src.chunks.forEach((c, i) => dst.chunks[i].set(c));
 }
 
-test('sv kernels: wasm-simd equals the TypeScript kernel for every block size, kind, position set and range split', () => {
+test('sv kernels: relaxed SIMD is available on this Node (the FMA build is the one tested below)', () => {
+  assert.equal(enableRelaxedSimd(), true);
+});
+
+for (const variant of ['simd', 'relaxed-simd'] as SvWasmVariant[]) test(`sv kernels (${variant} build): wasm equals the TypeScript kernel for every block size, kind, position set and range split`, () => {
+  disableRelaxedSimd(variant === 'simd');
   const rng = new Rng(11);
   let cases = 0;
   let perms = 0;
@@ -56,6 +64,7 @@ test('sv kernels: wasm-simd equals the TypeScript kernel for every block size, k
       // Chunks large enough that every target is local (global targets go to the TS kernel by design).
       const chunkBits = trial % 3 === 0 ? n : Math.max(...all.slice(0, k)) + 1 + (trial % 2);
       const w = allocWasmState(n, precision, Math.min(n, chunkBits));
+      assert.equal(chunkVariant(w.chunks[0]), variant);
       randomState(w, rng);
       const j = allocState(n, precision, Math.min(n, chunkBits));
       copyInto(j, w);
@@ -76,4 +85,5 @@ test('sv kernels: wasm-simd equals the TypeScript kernel for every block size, k
   assert.equal(cases, 240);
   assert.ok(perms >= 20, `only ${perms} permutation cases`);
   assert.ok(simd >= 150, `only ${simd} cases reached the SIMD kernels`);
+  disableRelaxedSimd(false);
 });
