@@ -18,6 +18,8 @@ import { allocState, sampleIndices } from '../src/statevector/state.js';
 import { Rng } from '../src/statevector/rng.js';
 import { threadExecutor } from '../src/statevector/threads.node.js';
 import { gridCircuit } from './sv-circuits.js';
+import { svWasmVariant } from '../src/statevector/wasm.js';
+import { disableRelaxedSimd } from '../src/backend/relaxed-simd.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -35,6 +37,8 @@ const withQc = !args.includes('--no-qc');
 const qcSizes = opt('qc-sizes', '16,20').split(',').map(Number);
 const withFiles = !args.includes('--no-files');
 const allThreads = args.includes('--all-threads');
+// --plain-simd: the SIMD128 kernel build instead of the relaxed-SIMD (FMA) one, for comparison.
+if (args.includes('--plain-simd')) disableRelaxedSimd(true);
 // npm runs scripts from the repository root; the shared circuits sit next to it.
 const shared = join(process.cwd(), '..', 'shared', 'circuits');
 
@@ -71,11 +75,11 @@ interface Row {
 const rows: Row[] = [];
 function report(r: Row): void {
   rows.push(r);
-  console.log(JSON.stringify({ bench: 'sv', ...r }));
+  console.log(JSON.stringify({ bench: 'sv', ...r, kernels: svWasmVariant() }));
 }
 
 const copy = copyBandwidth();
-console.log(`copy bandwidth (TypedArray.set, 256 MiB, read+write): ${copy.toFixed(2)} GB/s; free memory ${(freemem() / 1024 ** 3).toFixed(1)} GiB`);
+console.log(`copy bandwidth (TypedArray.set, 256 MiB, read+write): ${copy.toFixed(2)} GB/s; free memory ${(freemem() / 1024 ** 3).toFixed(1)} GiB; kernels: ${svWasmVariant()}`);
 
 async function timeTaizhang(name: string, c: Circuit, threads: number, fuse: number): Promise<Row> {
   const n = c.numQubits;
