@@ -18,8 +18,8 @@ for (;;) {
   Atomics.wait(I, 0, 0);
   if (Atomics.load(I, 0) === 2) break;
   if (I[2] > 0) {
-    if (I[9] === 16) ex.gemm_c128(1, I[2], I[3], I[4], I[5], I[6], I[7], I[8]);
-    else ex.gemm_c64(1, I[2], I[3], I[4], I[5], I[6], I[7], I[8]);
+    const f = I[9] === 16 ? (I[10] ? ex.gemm3m_c128 : ex.gemm_c128) : I[10] ? ex.gemm3m_c64 : ex.gemm_c64;
+    f(1, I[2], I[3], I[4], I[5], I[6], I[7], I[8]);
   }
   Atomics.store(I, 0, 0);
   Atomics.store(I, 1, 1);
@@ -61,7 +61,7 @@ export async function enableTensorThreads(threads: number): Promise<boolean> {
   }
   await Promise.all(ready);
   setGemmSplitter({
-    start(m, n, k, offA, offB, offC, offPack, elemBytes) {
+    start(m, n, k, offA, offB, offC, offPack, elemBytes, use3m) {
       const parts = helpers + 1;
       const chunk = Math.ceil(m / parts / 4) * 4;
       for (let w = 0; w < helpers; w++) {
@@ -76,6 +76,7 @@ export async function enableTensorThreads(threads: number): Promise<boolean> {
         I[7] = offC + r0 * n * elemBytes;
         I[8] = offPack + shared.packBytes * (w + 1);
         I[9] = elemBytes;
+        I[10] = use3m ? 1 : 0;
         Atomics.store(I, 1, 0);
         Atomics.store(I, 0, 1);
         Atomics.notify(I, 0);

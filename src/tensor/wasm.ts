@@ -12,14 +12,19 @@ import { type ComplexArray, GEMM_KERNEL, PERMUTE_KERNEL, type GemmKernel, type P
 interface TensorExports {
   gemm_c64(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number): void;
   gemm_c128(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number): void;
+  gemm3m_c64(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number): void;
+  gemm3m_c128(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number): void;
   permute(src: number, dst: number, meta: number, elemBytes: number): void;
 }
 
 const PAGE = 65536;
 const BASE = PAGE; // the first page is left to the module's own statics
 const MAX_PAGES = 32768; // 2 GiB
-/** Packing scratch of the complex GEMMs (PACK_BYTES in assembly/tensor, checked at instantiation). */
-const PACK_BYTES = (128 / 4) * 128 * 64 + 128 * 32;
+/**
+ * Packing scratch per thread of the complex GEMMs: the larger of PACK_BYTES (4M kernels) and
+ * PACK3_BYTES (3M kernels) in assembly/tensor, both checked at instantiation.
+ */
+const PACK_BYTES = 3 * 128 * 1024 + 3 * 80 * 1024 + 256;
 
 let state: { memory: WebAssembly.Memory; exports: TensorExports } | null | undefined;
 let compiled: WebAssembly.Module | undefined;
@@ -39,8 +44,10 @@ function instance(): { memory: WebAssembly.Memory; exports: TensorExports } | nu
     compiled = module;
     const inst = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
     // A module needing more packing scratch than reserved here would write past it.
-    const need = (inst.exports.PACK_BYTES as WebAssembly.Global | undefined)?.value as number | undefined;
-    if (need === undefined || need > PACK_BYTES) throw new Error(`tensor wasm: PACK_BYTES ${need} > ${PACK_BYTES}`);
+    for (const name of ['PACK_BYTES', 'PACK3_BYTES']) {
+      const need = (inst.exports[name] as WebAssembly.Global | undefined)?.value as number | undefined;
+      if (need === undefined || need > PACK_BYTES) throw new Error(`tensor wasm: ${name} ${need} > ${PACK_BYTES}`);
+    }
     state = { memory, exports: inst.exports as unknown as TensorExports };
   } catch {
     state = null;
@@ -74,9 +81,10 @@ function view(a: ComplexArray, byteOffset: number, length: number): ComplexArray
 export interface GemmSplitter {
   /**
    * Hands rows below the returned count to helper threads (packing scratch after `offPack + packBytes`);
-   * `elemBytes` is 8 (complex64) or 16 (complex128).
+   * `elemBytes` is 8 (complex64) or 16 (complex128); `use3m` picks the 3M kernels (every thread
+   * must run the same kernel so that results do not depend on the thread count).
    */
-  start(m: number, n: number, k: number, offA: number, offB: number, offC: number, offPack: number, elemBytes: 8 | 16): number;
+  start(m: number, n: number, k: number, offA: number, offB: number, offC: number, offPack: number, elemBytes: 8 | 16, use3m: boolean): number;
   /** Blocks until the helpers are done. */
   wait(): void;
 }
@@ -96,6 +104,16 @@ export function setGemmSplitter(f: GemmSplitter | undefined): void {
 /** Extra scratch for helper threads' packing buffers (up to 15 helpers). */
 const HELPER_PACK = 15 * PACK_BYTES;
 
+/**
+ * Whether a GEMM shape uses the 3M kernels (3 real products, 25% fewer multiply-adds, a wider
+ * register tile) rather than the 4M ones: they pack A three times per column panel and pad
+ * operands to 4-row × 8-column tiles, which only pays when no dimension is small (measured:
+ * slower at n = 8, even at 32³).
+ */
+export function use3m(m: number, n: number, k: number): boolean {
+  return m >= 16 && n >= 32 && k >= 32;
+}
+
 const gemmWasm: GemmKernel = (batch, m, n, k, a, b, c) => {
   const eb = a instanceof Float32Array ? 4 : 8;
   const la = 2 * batch * m * k;
@@ -109,14 +127,14 @@ const gemmWasm: GemmKernel = (batch, m, n, k, a, b, c) => {
   view(a, offA, la).set(a.subarray(0, la));
   view(b, offB, lb).set(b.subarray(0, lb));
   const ex = instance()!.exports;
+  const m3 = use3m(m, n, k);
+  const run = eb === 4 ? (m3 ? ex.gemm3m_c64 : ex.gemm_c64) : m3 ? ex.gemm3m_c128 : ex.gemm_c128;
   if (batch === 1 && splitter && m >= 64 && m * n * k >= 1 << 21) {
     // Helper threads take the lower rows; this thread does the first `rows`, then waits.
-    const rows = splitter.start(m, n, k, offA, offB, offC, offPack, eb === 4 ? 8 : 16);
-    if (eb === 4) ex.gemm_c64(1, rows, n, k, offA, offB, offC, offPack);
-    else ex.gemm_c128(1, rows, n, k, offA, offB, offC, offPack);
+    const rows = splitter.start(m, n, k, offA, offB, offC, offPack, eb === 4 ? 8 : 16, m3);
+    run(1, rows, n, k, offA, offB, offC, offPack);
     splitter.wait();
-  } else if (eb === 4) ex.gemm_c64(batch, m, n, k, offA, offB, offC, offPack);
-  else ex.gemm_c128(batch, m, n, k, offA, offB, offC, offPack);
+  } else run(batch, m, n, k, offA, offB, offC, offPack);
   c.set(view(c, offC, lc));
 };
 

@@ -1,0 +1,231 @@
+// Complex GEMM by the 3M method (Gauss's trick, as BLAS's cgemm3m/zgemm3m): with A = Ar + i·Ai
+// and B = Br + i·Bi, the three real products P = Ar·Br, Q = Ai·Bi, R = (Ar+Ai)·(Br+Bi) give
+// Re C = P − Q and Im C = R − P − Q: 3 real multiply-adds per complex one instead of 4, and a
+// real micro-kernel (broadcast × vector, no shuffles) with a 4 × 2-vector register tile (8 accumulators,
+// 2 B vectors, 4 broadcasts and a product fit V8's 15 usable xmm registers; 5 rows spilled).
+// Each product's contribution over a k-block is added to C at once (P: re += Δ, im −= Δ;
+// Q: re −= Δ, im −= Δ; R: im += Δ), so C needs no extra storage. Operand panels are packed
+// zero-padded to whole tiles: every element of C sees the same operations whatever its tile,
+// row split or thread count, so results are deterministic.
+
+/** Rows of the register tile. */
+const MR: i32 = 4;
+/** k-block (real elements per packed row of a micro-panel). */
+const KC: i32 = 256;
+/** Bytes of one packed B part (KC × NC reals) and one packed A part (MC × KC reals). */
+const BPART: i32 = 128 * 1024;
+const APART: i32 = 80 * 1024;
+/** Bytes of packing scratch `gemm3m_c64`/`gemm3m_c128` need: 3 B parts, 3 A parts, one Δ tile. */
+export const PACK3_BYTES: i32 = 3 * BPART + 3 * APART + 256;
+
+/** Δ tile (MR × NR reals, row-major) = packed A micro-panel (kk × MR) · packed B micro-panel (kk × NR). */
+// @ts-ignore: decorator
+@inline
+function kernel<T>(ap: usize, bp: usize, kk: i32, tile: usize): void {
+  const z = v128.splat<T>(<T>0);
+  let c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
+  const es = <usize>sizeof<T>();
+  const aend = ap + <usize>kk * es * <usize>MR;
+  // One k-step per iteration: unrolled twice, V8 hoists all 8 broadcasts and spills.
+  while (ap < aend) {
+    const b00 = v128.load(bp);
+    const b10 = v128.load(bp, 16);
+    const a00 = v128.load_splat<T>(ap);
+    c00 = v128.add<T>(c00, v128.mul<T>(a00, b00));
+    c01 = v128.add<T>(c01, v128.mul<T>(a00, b10));
+    const a10 = v128.load_splat<T>(ap, es);
+    c10 = v128.add<T>(c10, v128.mul<T>(a10, b00));
+    c11 = v128.add<T>(c11, v128.mul<T>(a10, b10));
+    const a20 = v128.load_splat<T>(ap, 2 * es);
+    c20 = v128.add<T>(c20, v128.mul<T>(a20, b00));
+    c21 = v128.add<T>(c21, v128.mul<T>(a20, b10));
+    const a30 = v128.load_splat<T>(ap, 3 * es);
+    c30 = v128.add<T>(c30, v128.mul<T>(a30, b00));
+    c31 = v128.add<T>(c31, v128.mul<T>(a30, b10));
+    ap += es * <usize>MR;
+    bp += 32;
+  }
+  v128.store(tile, c00); v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64); v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+}
+
+/**
+ * Packs B[p0 .. p0+kk)[j0 .. j1) (interleaved complex, row stride `n`) into three parts
+ * (Br, Bi, Br+Bi), each as micro-panels of NR columns: [tile][p][NR], zero-padded.
+ */
+// @ts-ignore: decorator
+@inline
+function packB<T>(B: usize, n: i32, j0: i32, j1: i32, p0: i32, kk: i32, dst: usize): void {
+  const es = <usize>sizeof<T>();
+  const nr = 32 / <i32>es;
+  for (let j = j0; j < j1; j += nr) {
+    let d = dst + <usize>((j - j0) / nr) * <usize>KC * 32;
+    const w = min(nr, j1 - j);
+    for (let p = 0; p < kk; p++) {
+      const bp = B + (<usize>(p0 + p) * <usize>n + <usize>j) * 2 * es;
+      if (w == nr) {
+        if (es == 4) {
+          const v0 = v128.load(bp), v1 = v128.load(bp, 16), v2 = v128.load(bp, 32), v3 = v128.load(bp, 48);
+          const r0 = v128.shuffle<f32>(v0, v1, 0, 2, 4, 6), i0 = v128.shuffle<f32>(v0, v1, 1, 3, 5, 7);
+          const r1 = v128.shuffle<f32>(v2, v3, 0, 2, 4, 6), i1 = v128.shuffle<f32>(v2, v3, 1, 3, 5, 7);
+          v128.store(d, r0); v128.store(d, r1, 16);
+          v128.store(d + BPART, i0); v128.store(d + BPART, i1, 16);
+          v128.store(d + 2 * BPART, f32x4.add(r0, i0)); v128.store(d + 2 * BPART, f32x4.add(r1, i1), 16);
+        } else {
+          const v0 = v128.load(bp), v1 = v128.load(bp, 16), v2 = v128.load(bp, 32), v3 = v128.load(bp, 48);
+          const r0 = v128.shuffle<f64>(v0, v1, 0, 2), i0 = v128.shuffle<f64>(v0, v1, 1, 3);
+          const r1 = v128.shuffle<f64>(v2, v3, 0, 2), i1 = v128.shuffle<f64>(v2, v3, 1, 3);
+          v128.store(d, r0); v128.store(d, r1, 16);
+          v128.store(d + BPART, i0); v128.store(d + BPART, i1, 16);
+          v128.store(d + 2 * BPART, f64x2.add(r0, i0)); v128.store(d + 2 * BPART, f64x2.add(r1, i1), 16);
+        }
+      } else {
+        for (let x = 0; x < nr; x++) {
+          let re = <T>0, im = <T>0;
+          if (x < w) {
+            re = load<T>(bp + <usize>x * 2 * es);
+            im = load<T>(bp + <usize>x * 2 * es, es);
+          }
+          const o = d + <usize>x * es;
+          store<T>(o, re);
+          store<T>(o + BPART, im);
+          store<T>(o + 2 * BPART, re + im);
+        }
+      }
+      d += 32;
+    }
+  }
+}
+
+/**
+ * Packs A[i0 .. i1)[p0 .. p0+kk) (interleaved complex, row stride `k`) into three parts
+ * (Ar, Ai, Ar+Ai), each as micro-panels of MR rows: [tile][p][MR], zero-padded.
+ */
+// @ts-ignore: decorator
+@inline
+function packA<T>(A: usize, k: i32, i0: i32, i1: i32, p0: i32, kk: i32, dst: usize): void {
+  const es = <usize>sizeof<T>();
+  for (let i = i0; i < i1; i += MR) {
+    const d = dst + <usize>((i - i0) / MR) * <usize>KC * <usize>MR * es;
+    for (let r = 0; r < MR; r++) {
+      let o = d + <usize>r * es;
+      if (i + r < i1) {
+        let ap = A + (<usize>(i + r) * <usize>k + <usize>p0) * 2 * es;
+        for (let p = 0; p < kk; p++) {
+          const re = load<T>(ap), im = load<T>(ap, es);
+          store<T>(o, re);
+          store<T>(o + APART, im);
+          store<T>(o + 2 * APART, re + im);
+          ap += 2 * es;
+          o += <usize>MR * es;
+        }
+      } else {
+        for (let p = 0; p < kk; p++) {
+          store<T>(o, <T>0);
+          store<T>(o + APART, <T>0);
+          store<T>(o + 2 * APART, <T>0);
+          o += <usize>MR * es;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Adds the Δ tile of product `q` (0: P, 1: Q, 2: R) to the mr × nr corner of C at `cp`
+ * (interleaved complex, row stride `ldc` bytes).
+ */
+// @ts-ignore: decorator
+@inline
+function update<T>(q: i32, tile: usize, cp: usize, ldc: usize, mr: i32, nr: i32): void {
+  const es = <usize>sizeof<T>();
+  const full = 32 / <i32>es;
+  for (let r = 0; r < mr; r++) {
+    const t = tile + <usize>r * 32;
+    const c = cp + <usize>r * ldc;
+    if (nr == full) {
+      const d0 = v128.load(t), d1 = v128.load(t, 16);
+      let x0 = d0, x1 = d1, y0 = d0, y1 = d1; // re and im increments
+      if (q == 0) {
+        y0 = v128.neg<T>(d0); y1 = v128.neg<T>(d1);
+      } else if (q == 1) {
+        x0 = v128.neg<T>(d0); x1 = v128.neg<T>(d1); y0 = x0; y1 = x1;
+      } else {
+        x0 = v128.splat<T>(<T>0); x1 = x0;
+      }
+      if (es == 4) {
+        v128.store(c, f32x4.add(v128.load(c), v128.shuffle<f32>(x0, y0, 0, 4, 1, 5)));
+        v128.store(c, f32x4.add(v128.load(c, 16), v128.shuffle<f32>(x0, y0, 2, 6, 3, 7)), 16);
+        v128.store(c, f32x4.add(v128.load(c, 32), v128.shuffle<f32>(x1, y1, 0, 4, 1, 5)), 32);
+        v128.store(c, f32x4.add(v128.load(c, 48), v128.shuffle<f32>(x1, y1, 2, 6, 3, 7)), 48);
+      } else {
+        v128.store(c, f64x2.add(v128.load(c), v128.shuffle<f64>(x0, y0, 0, 2)));
+        v128.store(c, f64x2.add(v128.load(c, 16), v128.shuffle<f64>(x0, y0, 1, 3)), 16);
+        v128.store(c, f64x2.add(v128.load(c, 32), v128.shuffle<f64>(x1, y1, 0, 2)), 32);
+        v128.store(c, f64x2.add(v128.load(c, 48), v128.shuffle<f64>(x1, y1, 1, 3)), 48);
+      }
+    } else {
+      // Same operations as the vector path, one element at a time.
+      for (let x = 0; x < nr; x++) {
+        const d = load<T>(t + <usize>x * es);
+        const o = c + <usize>x * 2 * es;
+        const xr: T = q == 0 ? d : q == 1 ? -d : <T>0;
+        const yi: T = q == 2 ? d : -d;
+        store<T>(o, load<T>(o) + xr);
+        store<T>(o, load<T>(o, es) + yi, es);
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function gemm3m<T>(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, pack: usize): void {
+  const es = <usize>sizeof<T>();
+  const nr = 32 / <i32>es; // columns per micro-panel (2 vectors)
+  const NC = BPART / (KC * <i32>es); // panel columns: a B part holds KC × NC reals
+  const MC = (APART / (KC * <i32>es)) / MR * MR; // block rows: an A part holds MC × KC reals
+  memory.fill(c, 0, <usize>batch * <usize>m * <usize>n * 2 * es);
+  const apack = pack + 3 * <usize>BPART;
+  const tile = apack + 3 * <usize>APART;
+  const ldc = <usize>n * 2 * es;
+  for (let t = 0; t < batch; t++) {
+    const A = a + <usize>t * <usize>m * <usize>k * 2 * es;
+    const B = b + <usize>t * <usize>k * <usize>n * 2 * es;
+    const C = c + <usize>t * <usize>m * <usize>n * 2 * es;
+    for (let j0 = 0; j0 < n; j0 += NC) {
+      const j1 = min(n, j0 + NC);
+      for (let p0 = 0; p0 < k; p0 += KC) {
+        const kk = min(k, p0 + KC) - p0;
+        packB<T>(B, n, j0, j1, p0, kk, pack);
+        for (let i0 = 0; i0 < m; i0 += MC) {
+          const i1 = min(m, i0 + MC);
+          packA<T>(A, k, i0, i1, p0, kk, apack);
+          for (let q = 0; q < 3; q++) {
+            for (let j = j0; j < j1; j += nr) {
+              const bp = pack + <usize>q * <usize>BPART + <usize>((j - j0) / nr) * <usize>KC * 32;
+              const w = min(nr, j1 - j);
+              for (let i = i0; i < i1; i += MR) {
+                const ap = apack + <usize>q * <usize>APART + <usize>((i - i0) / MR) * <usize>KC * <usize>MR * es;
+                kernel<T>(ap, bp, kk, tile);
+                update<T>(q, tile, C + <usize>i * ldc + <usize>j * 2 * es, ldc, min(MR, i1 - i), w);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** C[t] = A[t]·B[t] for complex64 (row-major, interleaved) by the 3M method; C is overwritten. */
+export function gemm3m_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, pack: usize): void {
+  gemm3m<f32>(batch, m, n, k, a, b, c, pack);
+}
+
+/** C[t] = A[t]·B[t] for complex128 (row-major, interleaved) by the 3M method; C is overwritten. */
+export function gemm3m_c128(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, pack: usize): void {
+  gemm3m<f64>(batch, m, n, k, a, b, c, pack);
+}
