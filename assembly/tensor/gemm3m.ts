@@ -3,8 +3,9 @@
 // Re C = P − Q and Im C = R − P − Q: 3 real multiply-adds per complex one instead of 4, and a
 // real micro-kernel (broadcast × vector, no shuffles) with a 4 × 2-vector register tile (8 accumulators,
 // 2 B vectors, 4 broadcasts and a product fit V8's 15 usable xmm registers; 5 rows spilled).
-// Each product's contribution over a k-block is added to C at once (P: re += Δ, im −= Δ;
-// Q: re −= Δ, im −= Δ; R: im += Δ), so C needs no extra storage. Operand panels are packed
+// Per register tile and k-block the three products are computed back to back and their
+// contribution is added to C in one pass (re += P − Q, im += R − (P + Q)), so C needs no
+// extra storage and is read and written once per k-block. Operand panels are packed
 // zero-padded to whole tiles: every element of C sees the same operations whatever its tile,
 // row split or thread count, so results are deterministic.
 
@@ -15,8 +16,8 @@ const KC: i32 = 256;
 /** Bytes of one packed B part (KC × NC reals) and one packed A part (MC × KC reals). */
 const BPART: i32 = 128 * 1024;
 const APART: i32 = 80 * 1024;
-/** Bytes of packing scratch `gemm3m_c64`/`gemm3m_c128` need: 3 B parts, 3 A parts, one Δ tile. */
-export const PACK3_BYTES: i32 = 3 * BPART + 3 * APART + 256;
+/** Bytes of packing scratch `gemm3m_c64`/`gemm3m_c128` need: 3 B parts, 3 A parts, 3 Δ tiles. */
+export const PACK3_BYTES: i32 = 3 * BPART + 3 * APART + 384;
 
 /** Δ tile (MR × NR reals, row-major) = packed A micro-panel (kk × MR) · packed B micro-panel (kk × NR). */
 // @ts-ignore: decorator
@@ -134,27 +135,24 @@ function packA<T>(A: usize, k: i32, i0: i32, i1: i32, p0: i32, kk: i32, dst: usi
 }
 
 /**
- * Adds the Δ tile of product `q` (0: P, 1: Q, 2: R) to the mr × nr corner of C at `cp`
- * (interleaved complex, row stride `ldc` bytes).
+ * Adds the k-block's contribution to the mr × nr corner of C at `cp` (interleaved complex, row
+ * stride `ldc` bytes), from the Δ tiles of P, Q and R at `tile`, `tile + 128`, `tile + 256`:
+ * re += P − Q, im += R − (P + Q).
  */
 // @ts-ignore: decorator
 @inline
-function update<T>(q: i32, tile: usize, cp: usize, ldc: usize, mr: i32, nr: i32): void {
+function update<T>(tile: usize, cp: usize, ldc: usize, mr: i32, nr: i32): void {
   const es = <usize>sizeof<T>();
   const full = 32 / <i32>es;
   for (let r = 0; r < mr; r++) {
     const t = tile + <usize>r * 32;
     const c = cp + <usize>r * ldc;
     if (nr == full) {
-      const d0 = v128.load(t), d1 = v128.load(t, 16);
-      let x0 = d0, x1 = d1, y0 = d0, y1 = d1; // re and im increments
-      if (q == 0) {
-        y0 = v128.neg<T>(d0); y1 = v128.neg<T>(d1);
-      } else if (q == 1) {
-        x0 = v128.neg<T>(d0); x1 = v128.neg<T>(d1); y0 = x0; y1 = x1;
-      } else {
-        x0 = v128.splat<T>(<T>0); x1 = x0;
-      }
+      const p0 = v128.load(t), p1 = v128.load(t, 16);
+      const q0 = v128.load(t, 128), q1 = v128.load(t, 144);
+      const x0 = v128.sub<T>(p0, q0), x1 = v128.sub<T>(p1, q1);
+      const y0 = v128.sub<T>(v128.load(t, 256), v128.add<T>(p0, q0));
+      const y1 = v128.sub<T>(v128.load(t, 272), v128.add<T>(p1, q1));
       if (es == 4) {
         v128.store(c, f32x4.add(v128.load(c), v128.shuffle<f32>(x0, y0, 0, 4, 1, 5)));
         v128.store(c, f32x4.add(v128.load(c, 16), v128.shuffle<f32>(x0, y0, 2, 6, 3, 7)), 16);
@@ -169,12 +167,11 @@ function update<T>(q: i32, tile: usize, cp: usize, ldc: usize, mr: i32, nr: i32)
     } else {
       // Same operations as the vector path, one element at a time.
       for (let x = 0; x < nr; x++) {
-        const d = load<T>(t + <usize>x * es);
-        const o = c + <usize>x * 2 * es;
-        const xr: T = q == 0 ? d : q == 1 ? -d : <T>0;
-        const yi: T = q == 2 ? d : -d;
-        store<T>(o, load<T>(o) + xr);
-        store<T>(o, load<T>(o, es) + yi, es);
+        const o = t + <usize>x * es;
+        const p = load<T>(o), q = load<T>(o, 128);
+        const cx = c + <usize>x * 2 * es;
+        store<T>(cx, load<T>(cx) + (p - q));
+        store<T>(cx, load<T>(cx, es) + (load<T>(o, 256) - (p + q)), es);
       }
     }
   }
@@ -203,15 +200,16 @@ function gemm3m<T>(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: us
         for (let i0 = 0; i0 < m; i0 += MC) {
           const i1 = min(m, i0 + MC);
           packA<T>(A, k, i0, i1, p0, kk, apack);
-          for (let q = 0; q < 3; q++) {
-            for (let j = j0; j < j1; j += nr) {
-              const bp = pack + <usize>q * <usize>BPART + <usize>((j - j0) / nr) * <usize>KC * 32;
-              const w = min(nr, j1 - j);
-              for (let i = i0; i < i1; i += MR) {
-                const ap = apack + <usize>q * <usize>APART + <usize>((i - i0) / MR) * <usize>KC * <usize>MR * es;
-                kernel<T>(ap, bp, kk, tile);
-                update<T>(q, tile, C + <usize>i * ldc + <usize>j * 2 * es, ldc, min(MR, i1 - i), w);
-              }
+          // Per tile the three products back to back, then one pass over C's tile.
+          for (let j = j0; j < j1; j += nr) {
+            const bp = pack + <usize>((j - j0) / nr) * <usize>KC * 32;
+            const w = min(nr, j1 - j);
+            for (let i = i0; i < i1; i += MR) {
+              const ap = apack + <usize>((i - i0) / MR) * <usize>KC * <usize>MR * es;
+              kernel<T>(ap, bp, kk, tile);
+              kernel<T>(ap + <usize>APART, bp + <usize>BPART, kk, tile + 128);
+              kernel<T>(ap + 2 * <usize>APART, bp + 2 * <usize>BPART, kk, tile + 256);
+              update<T>(tile, C + <usize>i * ldc + <usize>j * 2 * es, ldc, min(MR, i1 - i), w);
             }
           }
         }

@@ -24,7 +24,7 @@ const MAX_PAGES = 32768; // 2 GiB
  * Packing scratch per thread of the complex GEMMs: the larger of PACK_BYTES (4M kernels) and
  * PACK3_BYTES (3M kernels) in assembly/tensor, both checked at instantiation.
  */
-const PACK_BYTES = 3 * 128 * 1024 + 3 * 80 * 1024 + 256;
+const PACK_BYTES = 3 * 128 * 1024 + 3 * 80 * 1024 + 384;
 
 let state: { memory: WebAssembly.Memory; exports: TensorExports } | null | undefined;
 let compiled: WebAssembly.Module | undefined;
