@@ -14,10 +14,12 @@ const MR: i32 = 4;
 /** k-block (real elements per packed row of a micro-panel). */
 const KC: i32 = 256;
 /** Bytes of one packed B part (KC × NC reals) and one packed A part (MC × KC reals). */
-const BPART: i32 = 128 * 1024;
+const BPART: i32 = 512 * 1024;
 const APART: i32 = 80 * 1024;
-/** Bytes of packing scratch `gemm3m_c64`/`gemm3m_c128` need: 3 B parts, 3 A parts, 3 Δ tiles. */
-export const PACK3_BYTES: i32 = 3 * BPART + 3 * APART + 384;
+/** Bytes of the Δ tiles (P, Q, R: 3 × 128 bytes) of one A block's row tiles. */
+const TILES: i32 = 8192;
+/** Bytes of packing scratch `gemm3m_c64`/`gemm3m_c128` need: 3 B parts, 3 A parts, the Δ tiles. */
+export const PACK3_BYTES: i32 = 3 * BPART + 3 * APART + TILES;
 
 /** Δ tile (MR × NR reals, row-major) = packed A micro-panel (kk × MR) · packed B micro-panel (kk × NR). */
 // @ts-ignore: decorator
@@ -108,13 +110,63 @@ function packB<T>(B: usize, n: i32, j0: i32, j1: i32, p0: i32, kk: i32, dst: usi
 @inline
 function packA<T>(A: usize, k: i32, i0: i32, i1: i32, p0: i32, kk: i32, dst: usize): void {
   const es = <usize>sizeof<T>();
+  const ks = <usize>k * 2 * es; // bytes per row of A
   for (let i = i0; i < i1; i += MR) {
     const d = dst + <usize>((i - i0) / MR) * <usize>KC * <usize>MR * es;
+    let pv = 0; // k-steps done by the vector path
+    if (i + MR <= i1) {
+      const a0 = A + (<usize>i * <usize>k + <usize>p0) * 2 * es;
+      const a1 = a0 + ks, a2 = a1 + ks, a3 = a2 + ks;
+      if (es == 4) {
+        // 4 rows × 4 k-steps: deinterleave each row, transpose the 4 × 4 blocks of re and im.
+        pv = kk & ~3;
+        let o = d;
+        for (let p = 0; p < pv; p += 4) {
+          const x = <usize>p * 8;
+          let v0 = v128.load(a0 + x), v1 = v128.load(a0 + x, 16);
+          const r0 = v128.shuffle<f32>(v0, v1, 0, 2, 4, 6), m0 = v128.shuffle<f32>(v0, v1, 1, 3, 5, 7);
+          v0 = v128.load(a1 + x); v1 = v128.load(a1 + x, 16);
+          const r1 = v128.shuffle<f32>(v0, v1, 0, 2, 4, 6), m1 = v128.shuffle<f32>(v0, v1, 1, 3, 5, 7);
+          v0 = v128.load(a2 + x); v1 = v128.load(a2 + x, 16);
+          const r2 = v128.shuffle<f32>(v0, v1, 0, 2, 4, 6), m2 = v128.shuffle<f32>(v0, v1, 1, 3, 5, 7);
+          v0 = v128.load(a3 + x); v1 = v128.load(a3 + x, 16);
+          const r3 = v128.shuffle<f32>(v0, v1, 0, 2, 4, 6), m3 = v128.shuffle<f32>(v0, v1, 1, 3, 5, 7);
+          let t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+          let t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+          const e0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), e1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+          const e2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), e3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+          t0 = v128.shuffle<f32>(m0, m1, 0, 4, 1, 5); t1 = v128.shuffle<f32>(m2, m3, 0, 4, 1, 5);
+          t2 = v128.shuffle<f32>(m0, m1, 2, 6, 3, 7); t3 = v128.shuffle<f32>(m2, m3, 2, 6, 3, 7);
+          const f0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), f1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+          const f2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), f3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+          v128.store(o, e0); v128.store(o, e1, 16); v128.store(o, e2, 32); v128.store(o, e3, 48);
+          v128.store(o + APART, f0); v128.store(o + APART, f1, 16); v128.store(o + APART, f2, 32); v128.store(o + APART, f3, 48);
+          v128.store(o + 2 * APART, f32x4.add(e0, f0)); v128.store(o + 2 * APART, f32x4.add(e1, f1), 16);
+          v128.store(o + 2 * APART, f32x4.add(e2, f2), 32); v128.store(o + 2 * APART, f32x4.add(e3, f3), 48);
+          o += 64;
+        }
+      } else {
+        // Rows in pairs: one k-step of two rows is one vector of re and one of im.
+        pv = kk;
+        let o = d;
+        for (let p = 0; p < pv; p++) {
+          const x = <usize>p * 16;
+          const v0 = v128.load(a0 + x), v1 = v128.load(a1 + x), v2 = v128.load(a2 + x), v3 = v128.load(a3 + x);
+          const r01 = v128.shuffle<f64>(v0, v1, 0, 2), m01 = v128.shuffle<f64>(v0, v1, 1, 3);
+          const r23 = v128.shuffle<f64>(v2, v3, 0, 2), m23 = v128.shuffle<f64>(v2, v3, 1, 3);
+          v128.store(o, r01); v128.store(o, r23, 16);
+          v128.store(o + APART, m01); v128.store(o + APART, m23, 16);
+          v128.store(o + 2 * APART, f64x2.add(r01, m01)); v128.store(o + 2 * APART, f64x2.add(r23, m23), 16);
+          o += 32;
+        }
+      }
+    }
+    // The rest (k tail, rows past i1 as zeros), one element at a time.
     for (let r = 0; r < MR; r++) {
-      let o = d + <usize>r * es;
+      let o = d + (<usize>pv * <usize>MR + <usize>r) * es;
       if (i + r < i1) {
-        let ap = A + (<usize>(i + r) * <usize>k + <usize>p0) * 2 * es;
-        for (let p = 0; p < kk; p++) {
+        let ap = A + (<usize>(i + r) * <usize>k + <usize>(p0 + pv)) * 2 * es;
+        for (let p = pv; p < kk; p++) {
           const re = load<T>(ap), im = load<T>(ap, es);
           store<T>(o, re);
           store<T>(o + APART, im);
@@ -123,7 +175,7 @@ function packA<T>(A: usize, k: i32, i0: i32, i1: i32, p0: i32, kk: i32, dst: usi
           o += <usize>MR * es;
         }
       } else {
-        for (let p = 0; p < kk; p++) {
+        for (let p = pv; p < kk; p++) {
           store<T>(o, <T>0);
           store<T>(o + APART, <T>0);
           store<T>(o + 2 * APART, <T>0);
@@ -137,13 +189,14 @@ function packA<T>(A: usize, k: i32, i0: i32, i1: i32, p0: i32, kk: i32, dst: usi
 /**
  * Adds the k-block's contribution to the mr × nr corner of C at `cp` (interleaved complex, row
  * stride `ldc` bytes), from the Δ tiles of P, Q and R at `tile`, `tile + 128`, `tile + 256`:
- * re += P − Q, im += R − (P + Q).
+ * re += P − Q, im += R − (P + Q); the first k-block (`first`) adds to 0 instead of C's old value.
  */
 // @ts-ignore: decorator
 @inline
-function update<T>(tile: usize, cp: usize, ldc: usize, mr: i32, nr: i32): void {
+function update<T>(tile: usize, cp: usize, ldc: usize, mr: i32, nr: i32, first: bool): void {
   const es = <usize>sizeof<T>();
   const full = 32 / <i32>es;
+  const z = v128.splat<T>(<T>0);
   for (let r = 0; r < mr; r++) {
     const t = tile + <usize>r * 32;
     const c = cp + <usize>r * ldc;
@@ -154,15 +207,15 @@ function update<T>(tile: usize, cp: usize, ldc: usize, mr: i32, nr: i32): void {
       const y0 = v128.sub<T>(v128.load(t, 256), v128.add<T>(p0, q0));
       const y1 = v128.sub<T>(v128.load(t, 272), v128.add<T>(p1, q1));
       if (es == 4) {
-        v128.store(c, f32x4.add(v128.load(c), v128.shuffle<f32>(x0, y0, 0, 4, 1, 5)));
-        v128.store(c, f32x4.add(v128.load(c, 16), v128.shuffle<f32>(x0, y0, 2, 6, 3, 7)), 16);
-        v128.store(c, f32x4.add(v128.load(c, 32), v128.shuffle<f32>(x1, y1, 0, 4, 1, 5)), 32);
-        v128.store(c, f32x4.add(v128.load(c, 48), v128.shuffle<f32>(x1, y1, 2, 6, 3, 7)), 48);
+        v128.store(c, f32x4.add(first ? z : v128.load(c), v128.shuffle<f32>(x0, y0, 0, 4, 1, 5)));
+        v128.store(c, f32x4.add(first ? z : v128.load(c, 16), v128.shuffle<f32>(x0, y0, 2, 6, 3, 7)), 16);
+        v128.store(c, f32x4.add(first ? z : v128.load(c, 32), v128.shuffle<f32>(x1, y1, 0, 4, 1, 5)), 32);
+        v128.store(c, f32x4.add(first ? z : v128.load(c, 48), v128.shuffle<f32>(x1, y1, 2, 6, 3, 7)), 48);
       } else {
-        v128.store(c, f64x2.add(v128.load(c), v128.shuffle<f64>(x0, y0, 0, 2)));
-        v128.store(c, f64x2.add(v128.load(c, 16), v128.shuffle<f64>(x0, y0, 1, 3)), 16);
-        v128.store(c, f64x2.add(v128.load(c, 32), v128.shuffle<f64>(x1, y1, 0, 2)), 32);
-        v128.store(c, f64x2.add(v128.load(c, 48), v128.shuffle<f64>(x1, y1, 1, 3)), 48);
+        v128.store(c, f64x2.add(first ? z : v128.load(c), v128.shuffle<f64>(x0, y0, 0, 2)));
+        v128.store(c, f64x2.add(first ? z : v128.load(c, 16), v128.shuffle<f64>(x0, y0, 1, 3)), 16);
+        v128.store(c, f64x2.add(first ? z : v128.load(c, 32), v128.shuffle<f64>(x1, y1, 0, 2)), 32);
+        v128.store(c, f64x2.add(first ? z : v128.load(c, 48), v128.shuffle<f64>(x1, y1, 1, 3)), 48);
       }
     } else {
       // Same operations as the vector path, one element at a time.
@@ -170,8 +223,8 @@ function update<T>(tile: usize, cp: usize, ldc: usize, mr: i32, nr: i32): void {
         const o = t + <usize>x * es;
         const p = load<T>(o), q = load<T>(o, 128);
         const cx = c + <usize>x * 2 * es;
-        store<T>(cx, load<T>(cx) + (p - q));
-        store<T>(cx, load<T>(cx, es) + (load<T>(o, 256) - (p + q)), es);
+        store<T>(cx, (first ? <T>0 : load<T>(cx)) + (p - q));
+        store<T>(cx, (first ? <T>0 : load<T>(cx, es)) + (load<T>(o, 256) - (p + q)), es);
       }
     }
   }
@@ -184,7 +237,7 @@ function gemm3m<T>(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: us
   const nr = 32 / <i32>es; // columns per micro-panel (2 vectors)
   const NC = BPART / (KC * <i32>es); // panel columns: a B part holds KC × NC reals
   const MC = (APART / (KC * <i32>es)) / MR * MR; // block rows: an A part holds MC × KC reals
-  memory.fill(c, 0, <usize>batch * <usize>m * <usize>n * 2 * es);
+  if (k == 0) memory.fill(c, 0, <usize>batch * <usize>m * <usize>n * 2 * es);
   const apack = pack + 3 * <usize>BPART;
   const tile = apack + 3 * <usize>APART;
   const ldc = <usize>n * 2 * es;
@@ -200,16 +253,25 @@ function gemm3m<T>(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: us
         for (let i0 = 0; i0 < m; i0 += MC) {
           const i1 = min(m, i0 + MC);
           packA<T>(A, k, i0, i1, p0, kk, apack);
-          // Per tile the three products back to back, then one pass over C's tile.
+          // Per B micro-panel (kept in L1) each product over the block's row tiles (A streams
+          // from L2), Δ tiles kept aside; then one pass over C's tiles.
           for (let j = j0; j < j1; j += nr) {
             const bp = pack + <usize>((j - j0) / nr) * <usize>KC * 32;
+            for (let q = 0; q < 3; q++) {
+              const bq = bp + <usize>q * <usize>BPART;
+              let ap = apack + <usize>q * <usize>APART;
+              let tq = tile + <usize>q * 128;
+              for (let i = i0; i < i1; i += MR) {
+                kernel<T>(ap, bq, kk, tq);
+                ap += <usize>KC * <usize>MR * es;
+                tq += 384;
+              }
+            }
             const w = min(nr, j1 - j);
+            let tp = tile;
             for (let i = i0; i < i1; i += MR) {
-              const ap = apack + <usize>((i - i0) / MR) * <usize>KC * <usize>MR * es;
-              kernel<T>(ap, bp, kk, tile);
-              kernel<T>(ap + <usize>APART, bp + <usize>BPART, kk, tile + 128);
-              kernel<T>(ap + 2 * <usize>APART, bp + 2 * <usize>BPART, kk, tile + 256);
-              update<T>(tile, C + <usize>i * ldc + <usize>j * 2 * es, ldc, min(MR, i1 - i), w);
+              update<T>(tp, C + <usize>i * ldc + <usize>j * 2 * es, ldc, min(MR, i1 - i), w, p0 == 0);
+              tp += 384;
             }
           }
         }

@@ -61,6 +61,7 @@ export async function enableTensorThreads(threads: number): Promise<boolean> {
   }
   await Promise.all(ready);
   setGemmSplitter({
+    helpers,
     start(m, n, k, offA, offB, offC, offPack, elemBytes, use3m) {
       const parts = helpers + 1;
       const chunk = Math.ceil(m / parts / 4) * 4;

@@ -24,7 +24,7 @@ const MAX_PAGES = 32768; // 2 GiB
  * Packing scratch per thread of the complex GEMMs: the larger of PACK_BYTES (4M kernels) and
  * PACK3_BYTES (3M kernels) in assembly/tensor, both checked at instantiation.
  */
-const PACK_BYTES = 3 * 128 * 1024 + 3 * 80 * 1024 + 384;
+const PACK_BYTES = 3 * 512 * 1024 + 3 * 80 * 1024 + 8192;
 
 let state: { memory: WebAssembly.Memory; exports: TensorExports } | null | undefined;
 let compiled: WebAssembly.Module | undefined;
@@ -79,6 +79,8 @@ function view(a: ComplexArray, byteOffset: number, length: number): ComplexArray
  * memory compute some rows of C). Receives byte offsets; returns the rows it left to the caller.
  */
 export interface GemmSplitter {
+  /** Number of helper threads (each needs its own packing scratch). */
+  readonly helpers: number;
   /**
    * Hands rows below the returned count to helper threads (packing scratch after `offPack + packBytes`);
    * `elemBytes` is 8 (complex64) or 16 (complex128); `use3m` picks the 3M kernels (every thread
@@ -101,9 +103,6 @@ export function setGemmSplitter(f: GemmSplitter | undefined): void {
   splitter = f;
 }
 
-/** Extra scratch for helper threads' packing buffers (up to 15 helpers). */
-const HELPER_PACK = 15 * PACK_BYTES;
-
 /**
  * Whether a GEMM shape uses the 3M kernels (3 real products, 25% fewer multiply-adds, a wider
  * register tile) rather than the 4M ones: they pack A three times per column panel and pad
@@ -123,7 +122,7 @@ const gemmWasm: GemmKernel = (batch, m, n, k, a, b, c) => {
   const offB = offA + align(la * eb);
   const offC = offB + align(lb * eb);
   const offPack = offC + align(lc * eb);
-  if (!reserve(offPack - BASE + PACK_BYTES + HELPER_PACK)) return gemmJs(batch, m, n, k, a, b, c);
+  if (!reserve(offPack - BASE + PACK_BYTES * (1 + (splitter?.helpers ?? 0)))) return gemmJs(batch, m, n, k, a, b, c);
   view(a, offA, la).set(a.subarray(0, la));
   view(b, offB, lb).set(b.subarray(0, lb));
   const ex = instance()!.exports;
