@@ -108,11 +108,11 @@ function sycamoreLike(cycles: number, rows: number, cols: number, seed: number):
 }
 
 /**
- * Single-thread wasm vs numpy with the runs interleaved (one of ours, one numpy matmul in a
- * persistent python process, repeated), best of each: on a loaded machine both sides then see
- * the same load. Returns [ours, native] GFLOP/s, or null without numpy.
+ * wasm vs numpy with the runs interleaved (one of ours, one numpy matmul in a persistent python
+ * process, repeated), best of each, both on `threads` threads: on a loaded machine both sides
+ * then see the same load. Returns [ours, native] GFLOP/s, or null without numpy.
  */
-async function interleaved(s: Shape, reps: number): Promise<[number, number] | null> {
+async function interleaved(s: Shape, reps: number, threads: number): Promise<[number, number] | null> {
   const py = spawn('python3', ['-u', '-c', `
 import sys, time, numpy as np
 rng = np.random.default_rng(1)
@@ -121,7 +121,7 @@ b = (rng.random((${s.k}, ${s.n})) + 1j * rng.random((${s.k}, ${s.n}))).astype(np
 a @ b
 for line in sys.stdin:
     t = time.perf_counter(); a @ b; print(time.perf_counter() - t, flush=True)
-`], { env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+`], { env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } });
   const pending: Array<(line: string | null) => void> = [];
   createInterface({ input: py.stdout }).on('line', (l) => pending.shift()?.(l)).on('close', () => pending.splice(0).forEach((f) => f(null)));
   py.on('error', () => pending.splice(0).forEach((f) => f(null)));
@@ -130,6 +130,7 @@ for line in sys.stdin:
       pending.push(resolve);
       py.stdin.write('go\n');
     });
+  if (threads > 1 && !(await enableTensorThreads(threads))) return null;
   try {
     const r = mulberry32(1);
     const a = new Float32Array(2 * s.m * s.k).map(() => r() - 0.5);
@@ -151,6 +152,7 @@ for line in sys.stdin:
     return [flopsOf(s) / ours / 1e9, flopsOf(s) / native / 1e9];
   } finally {
     py.stdin.end();
+    disableTensorThreads();
   }
 }
 
@@ -188,11 +190,13 @@ shapes.forEach((s, i) => {
   });
 });
 
-// Interleaved single-thread comparison on the large squares (the fairest ratio under load).
+// Interleaved comparisons on the large squares, 1 and 2 threads (the fairest ratios under load).
 if (wasmOk)
   for (const s of shapes.filter((x) => x.name.startsWith('square') && x.m >= 512)) {
-    const res = await interleaved(s, s.m >= 1024 ? 10 : 20);
+    const res = await interleaved(s, s.m >= 1024 ? 10 : 20, 1);
     if (res) rows.push({ kind: 'interleaved 1t', case: s.name, wasm_gflops: +res[0].toFixed(2), native1_gflops: +res[1].toFixed(2), ratio_vs_native1: +(res[0] / res[1]).toFixed(3) });
+    const res2 = await interleaved(s, s.m >= 1024 ? 10 : 20, 2);
+    if (res2) rows.push({ kind: 'interleaved 2t', case: s.name, wasm2t_gflops: +res2[0].toFixed(2), native2_gflops: +res2[1].toFixed(2), ratio_vs_native2: +(res2[0] / res2[1]).toFixed(3) });
   }
 
 // Whole contractions: amplitude batches of grid circuits (greedy paths).
