@@ -12,7 +12,7 @@
 /** Rows of the register tile. */
 const MR: i32 = 4;
 /** k-block (real elements per packed row of a micro-panel). */
-const KC: i32 = 256;
+const KC: i32 = 512;
 /** Bytes of one packed B part (KC × NC reals) and one packed A part (MC × KC reals). */
 const BPART: i32 = 512 * 1024;
 const APART: i32 = 80 * 1024;

@@ -42,10 +42,11 @@ function naive(batch: number, m: number, n: number, k: number, a: ComplexArray, 
   return { c, s };
 }
 
-// Odd sizes, sizes crossing the 3M kernel's blocks (4-row tiles, 8/4-column panels, 80/40-row
-// A blocks, 128/64-column B panels, k-blocks of 256) and batches > 1.
+// Odd sizes, sizes crossing the 3M kernel's blocks (4-row tiles, 8/4-column panels, 40/20-row
+// A blocks, 256/128-column B panels, k-blocks of 512) and batches > 1.
 const shapes: Array<[number, number, number, number]> = [
   [1, 16, 32, 32], [1, 17, 33, 35], [3, 21, 37, 45], [2, 81, 130, 257], [1, 163, 131, 300], [1, 99, 257, 64], [4, 30, 70, 33],
+  [1, 37, 45, 1100], [2, 23, 33, 530], [1, 45, 300, 513],
 ];
 
 test('3M complex GEMM (wasm-simd, complex64 and complex128) matches a naive complex GEMM within eps·(k+4)·Σ(|ar|+|ai|)(|br|+|bi|)', () => {
@@ -81,7 +82,7 @@ test('3M complex GEMM (wasm-simd, complex64 and complex128) matches a naive comp
 
 test('3M complex GEMM gives bit-identical results on 1, 2 and 3 threads', async () => {
   for (const f32 of [true, false]) {
-    const [m, n, k] = [331, 203, 97];
+    const [m, n, k] = [331, 203, 600]; // several row tiles per thread, two k-blocks
     const a = rand(m * k, f32, 1);
     const b = rand(k * n, f32, 1);
     const results: ComplexArray[] = [];
