@@ -75,18 +75,20 @@ function view(a: ComplexArray, byteOffset: number, length: number): ComplexArray
 }
 
 /**
- * Optional row-splitting helper installed by `threads.node.ts` (other threads sharing this
- * memory compute some rows of C). Receives byte offsets; returns the rows it left to the caller.
+ * Optional row-splitting helper installed by `threads.node.ts`: other threads sharing this
+ * memory compute blocks of C's rows, taking the next block from a shared counter (so a thread
+ * slowed down by other load on the machine simply takes fewer blocks). Receives byte offsets.
  */
 export interface GemmSplitter {
   /** Number of helper threads (each needs its own packing scratch). */
   readonly helpers: number;
   /**
-   * Hands rows below the returned count to helper threads (packing scratch after `offPack + packBytes`);
-   * `elemBytes` is 8 (complex64) or 16 (complex128); `use3m` picks the 3M kernels (every thread
-   * must run the same kernel so that results do not depend on the thread count).
+   * Zeroes the shared row counter, sets the helpers taking blocks of `chunk` rows (packing
+   * scratch after `offPack + packBytes`) and returns the counter for the calling thread to take
+   * blocks too. `elemBytes` is 8 (complex64) or 16 (complex128); `use3m` picks the 3M kernels
+   * (every thread must run the same kernel so that results do not depend on the thread count).
    */
-  start(m: number, n: number, k: number, offA: number, offB: number, offC: number, offPack: number, elemBytes: 8 | 16, use3m: boolean): number;
+  start(m: number, n: number, k: number, offA: number, offB: number, offC: number, offPack: number, elemBytes: 8 | 16, use3m: boolean, chunk: number): Int32Array;
   /** Blocks until the helpers are done. */
   wait(): void;
 }
@@ -129,9 +131,16 @@ const gemmWasm: GemmKernel = (batch, m, n, k, a, b, c) => {
   const m3 = use3m(m, n, k);
   const run = eb === 4 ? (m3 ? ex.gemm3m_c64 : ex.gemm_c64) : m3 ? ex.gemm3m_c128 : ex.gemm_c128;
   if (batch === 1 && splitter && m >= 64 && m * n * k >= 1 << 21) {
-    // Helper threads take the lower rows; this thread does the first `rows`, then waits.
-    const rows = splitter.start(m, n, k, offA, offB, offC, offPack, eb === 4 ? 8 : 16, m3);
-    run(1, rows, n, k, offA, offB, offC, offPack);
+    // Blocks of rows (a multiple of 4, about 4 per thread, at least 32: each block packs B
+    // anew) from a shared counter, taken by the helpers and by this thread alike.
+    const parts = 4 * (splitter.helpers + 1);
+    const chunk = Math.max(32, Math.ceil(m / parts / 4) * 4);
+    const counter = splitter.start(m, n, k, offA, offB, offC, offPack, eb === 4 ? 8 : 16, m3, chunk);
+    for (;;) {
+      const i0 = Atomics.add(counter, 0, chunk);
+      if (i0 >= m) break;
+      run(1, Math.min(chunk, m - i0), n, k, offA + i0 * k * 2 * eb, offB, offC + i0 * n * 2 * eb, offPack);
+    }
     splitter.wait();
   } else run(batch, m, n, k, offA, offB, offC, offPack);
   c.set(view(c, offC, lc));
