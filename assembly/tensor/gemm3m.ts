@@ -13,13 +13,14 @@
 const MR: i32 = 4;
 /** k-block (real elements per packed row of a micro-panel). */
 const KC: i32 = 512;
-/** Bytes of one packed B part (KC × NC reals) and one packed A part (MC × KC reals). */
-const BPART: i32 = 512 * 1024;
+/** Bytes of a column panel's packed B part (KC × NC reals). */
+const NCB: i32 = 512 * 1024;
+/** Bytes of one packed A part (MC × KC reals). */
 const APART: i32 = 80 * 1024;
 /** Bytes of the Δ tiles (P, Q, R: 3 × 128 bytes) of one A block's row tiles. */
 const TILES: i32 = 8192;
-/** Bytes of packing scratch `gemm3m_c64`/`gemm3m_c128` need: 3 B parts, 3 A parts, the Δ tiles. */
-export const PACK3_BYTES: i32 = 3 * BPART + 3 * APART + TILES;
+/** Bytes of packing scratch `gemm3m_c64`/`gemm3m_c128` need per thread: 3 A parts, the Δ tiles. */
+export const PACK3_BYTES: i32 = 3 * APART + TILES;
 
 /** Δ tile (MR × NR reals, row-major) = packed A micro-panel (kk × MR) · packed B micro-panel (kk × NR). */
 // @ts-ignore: decorator
@@ -55,34 +56,34 @@ function kernel<T>(ap: usize, bp: usize, kk: i32, tile: usize): void {
 }
 
 /**
- * Packs B[p0 .. p0+kk)[j0 .. j1) (interleaved complex, row stride `n`) into three parts
- * (Br, Bi, Br+Bi), each as micro-panels of NR columns: [tile][p][NR], zero-padded.
+ * Packs all of B (k × n, interleaved complex) into three parts (Br, Bi, Br+Bi) `part` bytes
+ * apart, each as micro-panels of NR columns over all k: [tile][p][NR], zero-padded.
  */
 // @ts-ignore: decorator
 @inline
-function packB<T>(B: usize, n: i32, j0: i32, j1: i32, p0: i32, kk: i32, dst: usize): void {
+function packB<T>(B: usize, n: i32, k: i32, dst: usize, part: usize): void {
   const es = <usize>sizeof<T>();
   const nr = 32 / <i32>es;
-  for (let j = j0; j < j1; j += nr) {
-    let d = dst + <usize>((j - j0) / nr) * <usize>KC * 32;
-    const w = min(nr, j1 - j);
-    for (let p = 0; p < kk; p++) {
-      const bp = B + (<usize>(p0 + p) * <usize>n + <usize>j) * 2 * es;
+  for (let j = 0; j < n; j += nr) {
+    let d = dst + <usize>(j / nr) * <usize>k * 32;
+    const w = min(nr, n - j);
+    for (let p = 0; p < k; p++) {
+      const bp = B + (<usize>p * <usize>n + <usize>j) * 2 * es;
       if (w == nr) {
         if (es == 4) {
           const v0 = v128.load(bp), v1 = v128.load(bp, 16), v2 = v128.load(bp, 32), v3 = v128.load(bp, 48);
           const r0 = v128.shuffle<f32>(v0, v1, 0, 2, 4, 6), i0 = v128.shuffle<f32>(v0, v1, 1, 3, 5, 7);
           const r1 = v128.shuffle<f32>(v2, v3, 0, 2, 4, 6), i1 = v128.shuffle<f32>(v2, v3, 1, 3, 5, 7);
           v128.store(d, r0); v128.store(d, r1, 16);
-          v128.store(d + BPART, i0); v128.store(d + BPART, i1, 16);
-          v128.store(d + 2 * BPART, f32x4.add(r0, i0)); v128.store(d + 2 * BPART, f32x4.add(r1, i1), 16);
+          v128.store(d + part, i0); v128.store(d + part, i1, 16);
+          v128.store(d + 2 * part, f32x4.add(r0, i0)); v128.store(d + 2 * part, f32x4.add(r1, i1), 16);
         } else {
           const v0 = v128.load(bp), v1 = v128.load(bp, 16), v2 = v128.load(bp, 32), v3 = v128.load(bp, 48);
           const r0 = v128.shuffle<f64>(v0, v1, 0, 2), i0 = v128.shuffle<f64>(v0, v1, 1, 3);
           const r1 = v128.shuffle<f64>(v2, v3, 0, 2), i1 = v128.shuffle<f64>(v2, v3, 1, 3);
           v128.store(d, r0); v128.store(d, r1, 16);
-          v128.store(d + BPART, i0); v128.store(d + BPART, i1, 16);
-          v128.store(d + 2 * BPART, f64x2.add(r0, i0)); v128.store(d + 2 * BPART, f64x2.add(r1, i1), 16);
+          v128.store(d + part, i0); v128.store(d + part, i1, 16);
+          v128.store(d + 2 * part, f64x2.add(r0, i0)); v128.store(d + 2 * part, f64x2.add(r1, i1), 16);
         }
       } else {
         for (let x = 0; x < nr; x++) {
@@ -93,8 +94,8 @@ function packB<T>(B: usize, n: i32, j0: i32, j1: i32, p0: i32, kk: i32, dst: usi
           }
           const o = d + <usize>x * es;
           store<T>(o, re);
-          store<T>(o + BPART, im);
-          store<T>(o + 2 * BPART, re + im);
+          store<T>(o + part, im);
+          store<T>(o + 2 * part, re + im);
         }
       }
       d += 32;
@@ -232,33 +233,34 @@ function update<T>(tile: usize, cp: usize, ldc: usize, mr: i32, nr: i32, first: 
 
 // @ts-ignore: decorator
 @inline
-function gemm3m<T>(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, pack: usize): void {
+function gemm3m<T>(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, pack: usize, bpk: usize, packb: bool): void {
   const es = <usize>sizeof<T>();
   const nr = 32 / <i32>es; // columns per micro-panel (2 vectors)
-  const NC = BPART / (KC * <i32>es); // panel columns: a B part holds KC × NC reals
   const MC = (APART / (KC * <i32>es)) / MR * MR; // block rows: an A part holds MC × KC reals
+  const NC = NCB / (KC * <i32>es); // panel columns
   if (k == 0) memory.fill(c, 0, <usize>batch * <usize>m * <usize>n * 2 * es);
-  const apack = pack + 3 * <usize>BPART;
+  const apack = pack;
   const tile = apack + 3 * <usize>APART;
   const ldc = <usize>n * 2 * es;
+  const part = packedPartBytes(n, k, <i32>es);
   for (let t = 0; t < batch; t++) {
     const A = a + <usize>t * <usize>m * <usize>k * 2 * es;
-    const B = b + <usize>t * <usize>k * <usize>n * 2 * es;
     const C = c + <usize>t * <usize>m * <usize>n * 2 * es;
+    if (packb) packB<T>(b + <usize>t * <usize>k * <usize>n * 2 * es, n, k, bpk, part);
+    // Column panels of NC (their B micro-panels stay in L2/L3 across the row blocks).
     for (let j0 = 0; j0 < n; j0 += NC) {
       const j1 = min(n, j0 + NC);
       for (let p0 = 0; p0 < k; p0 += KC) {
         const kk = min(k, p0 + KC) - p0;
-        packB<T>(B, n, j0, j1, p0, kk, pack);
         for (let i0 = 0; i0 < m; i0 += MC) {
           const i1 = min(m, i0 + MC);
           packA<T>(A, k, i0, i1, p0, kk, apack);
           // Per B micro-panel (kept in L1) each product over the block's row tiles (A streams
           // from L2), Δ tiles kept aside; then one pass over C's tiles.
           for (let j = j0; j < j1; j += nr) {
-            const bp = pack + <usize>((j - j0) / nr) * <usize>KC * 32;
+            const bp = bpk + (<usize>(j / nr) * <usize>k + <usize>p0) * 32;
             for (let q = 0; q < 3; q++) {
-              const bq = bp + <usize>q * <usize>BPART;
+              const bq = bp + <usize>q * part;
               let ap = apack + <usize>q * <usize>APART;
               let tq = tile + <usize>q * 128;
               for (let i = i0; i < i1; i += MR) {
@@ -280,12 +282,28 @@ function gemm3m<T>(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: us
   }
 }
 
-/** C[t] = A[t]·B[t] for complex64 (row-major, interleaved) by the 3M method; C is overwritten. */
-export function gemm3m_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, pack: usize): void {
-  gemm3m<f32>(batch, m, n, k, a, b, c, pack);
+/** Bytes of one part of a packed B (k × n): whole micro-panels of 32 bytes per k-step. */
+function packedPartBytes(n: i32, k: i32, es: i32): usize {
+  const nr = 32 / es;
+  return <usize>((n + nr - 1) / nr) * <usize>k * 32;
 }
 
-/** C[t] = A[t]·B[t] for complex128 (row-major, interleaved) by the 3M method; C is overwritten. */
-export function gemm3m_c128(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, pack: usize): void {
-  gemm3m<f64>(batch, m, n, k, a, b, c, pack);
+/** Bytes the packed B of a k × n operand takes (its three parts), for `gemm3m_*`'s `bpk`. */
+export function packed_b_bytes(n: i32, k: i32, elemBytes: i32): usize {
+  return 3 * packedPartBytes(n, k, elemBytes);
+}
+
+/**
+ * C[t] = A[t]·B[t] for complex64 (row-major, interleaved) by the 3M method; C is overwritten.
+ * `pack` is PACK3_BYTES of scratch; `bpk` holds the packed B (`packed_b_bytes`): with `packb`
+ * each B[t] is packed there first, otherwise (batch 1) it is already there, so that threads
+ * computing blocks of rows share one packed B. With m = 0 and `packb` it only packs.
+ */
+export function gemm3m_c64(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, pack: usize, bpk: usize, packb: bool): void {
+  gemm3m<f32>(batch, m, n, k, a, b, c, pack, bpk, packb);
+}
+
+/** C[t] = A[t]·B[t] for complex128 (row-major, interleaved) by the 3M method; as `gemm3m_c64`. */
+export function gemm3m_c128(batch: i32, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, pack: usize, bpk: usize, packb: bool): void {
+  gemm3m<f64>(batch, m, n, k, a, b, c, pack, bpk, packb);
 }

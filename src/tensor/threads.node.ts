@@ -18,12 +18,13 @@ Atomics.notify(I, 1);
 for (;;) {
   Atomics.wait(I, 0, 0);
   if (Atomics.load(I, 0) === 2) break;
-  const f = I[9] === 16 ? (I[10] ? ex.gemm3m_c128 : ex.gemm_c128) : I[10] ? ex.gemm3m_c64 : ex.gemm_c64;
+  const bpk = I[10];
+  const f = I[9] === 16 ? (bpk ? ex.gemm3m_c128 : ex.gemm_c128) : bpk ? ex.gemm3m_c64 : ex.gemm_c64;
   const m = I[2], n = I[3], k = I[4], chunk = I[11], eb = I[9];
   for (;;) {
     const i0 = Atomics.add(N, 0, chunk);
     if (i0 >= m) break;
-    f(1, Math.min(chunk, m - i0), n, k, I[5] + i0 * k * eb, I[6], I[7] + i0 * n * eb, I[8]);
+    f(1, Math.min(chunk, m - i0), n, k, I[5] + i0 * k * eb, I[6], I[7] + i0 * n * eb, I[8], bpk, 0);
   }
   Atomics.store(I, 0, 0);
   Atomics.store(I, 1, 1);
@@ -69,7 +70,7 @@ export async function enableTensorThreads(threads: number): Promise<boolean> {
   const counter = new Int32Array(shared.memory.buffer, COUNTER, 1);
   setGemmSplitter({
     helpers,
-    start(m, n, k, offA, offB, offC, offPack, elemBytes, use3m, chunk) {
+    start(m, n, k, offA, offB, offC, offPack, elemBytes, offPackedB, chunk) {
       Atomics.store(counter, 0, 0);
       for (let w = 0; w < helpers; w++) {
         const I = ctrls[w];
@@ -81,7 +82,7 @@ export async function enableTensorThreads(threads: number): Promise<boolean> {
         I[7] = offC;
         I[8] = offPack + shared.packBytes * (w + 1);
         I[9] = elemBytes;
-        I[10] = use3m ? 1 : 0;
+        I[10] = offPackedB;
         I[11] = chunk;
         Atomics.store(I, 1, 0);
         Atomics.store(I, 0, 1);

@@ -12,8 +12,9 @@ import { type ComplexArray, GEMM_KERNEL, PERMUTE_KERNEL, type GemmKernel, type P
 interface TensorExports {
   gemm_c64(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number): void;
   gemm_c128(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number): void;
-  gemm3m_c64(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number): void;
-  gemm3m_c128(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number): void;
+  gemm3m_c64(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number, bpk: number, packb: number): void;
+  gemm3m_c128(batch: number, m: number, n: number, k: number, a: number, b: number, c: number, pack: number, bpk: number, packb: number): void;
+  packed_b_bytes(n: number, k: number, elemBytes: number): number;
   permute(src: number, dst: number, meta: number, elemBytes: number): void;
 }
 
@@ -22,9 +23,10 @@ const BASE = PAGE; // the first page is left to the module's own statics
 const MAX_PAGES = 32768; // 2 GiB
 /**
  * Packing scratch per thread of the complex GEMMs: the larger of PACK_BYTES (4M kernels) and
- * PACK3_BYTES (3M kernels) in assembly/tensor, both checked at instantiation.
+ * PACK3_BYTES (3M kernels, whose packed B lies apart) in assembly/tensor, both checked at
+ * instantiation.
  */
-const PACK_BYTES = 3 * 512 * 1024 + 3 * 80 * 1024 + 8192;
+const PACK_BYTES = (128 / 4) * 128 * 64 + 128 * 32;
 
 let state: { memory: WebAssembly.Memory; exports: TensorExports } | null | undefined;
 let compiled: WebAssembly.Module | undefined;
@@ -85,10 +87,11 @@ export interface GemmSplitter {
   /**
    * Zeroes the shared row counter, sets the helpers taking blocks of `chunk` rows (packing
    * scratch after `offPack + packBytes`) and returns the counter for the calling thread to take
-   * blocks too. `elemBytes` is 8 (complex64) or 16 (complex128); `use3m` picks the 3M kernels
-   * (every thread must run the same kernel so that results do not depend on the thread count).
+   * blocks too. `elemBytes` is 8 (complex64) or 16 (complex128); a nonzero `offPackedB` picks
+   * the 3M kernels on that already packed B (every thread must run the same kernel so that
+   * results do not depend on the thread count).
    */
-  start(m: number, n: number, k: number, offA: number, offB: number, offC: number, offPack: number, elemBytes: 8 | 16, use3m: boolean, chunk: number): Int32Array;
+  start(m: number, n: number, k: number, offA: number, offB: number, offC: number, offPack: number, elemBytes: 8 | 16, offPackedB: number, chunk: number): Int32Array;
   /** Blocks until the helpers are done. */
   wait(): void;
 }
@@ -124,25 +127,34 @@ const gemmWasm: GemmKernel = (batch, m, n, k, a, b, c) => {
   const offB = offA + align(la * eb);
   const offC = offB + align(lb * eb);
   const offPack = offC + align(lc * eb);
-  if (!reserve(offPack - BASE + PACK_BYTES * (1 + (splitter?.helpers ?? 0)))) return gemmJs(batch, m, n, k, a, b, c);
+  const m3 = use3m(m, n, k);
+  const helpers = splitter?.helpers ?? 0;
+  // The 3M kernels' packed B (one, shared by all threads) follows every thread's scratch.
+  const offBp = offPack + PACK_BYTES * (1 + helpers);
+  const bpBytes = m3 && instance() ? instance()!.exports.packed_b_bytes(n, k, eb) : 0;
+  if (!reserve(offBp - BASE + bpBytes)) return gemmJs(batch, m, n, k, a, b, c);
   view(a, offA, la).set(a.subarray(0, la));
   view(b, offB, lb).set(b.subarray(0, lb));
   const ex = instance()!.exports;
-  const m3 = use3m(m, n, k);
-  const run = eb === 4 ? (m3 ? ex.gemm3m_c64 : ex.gemm_c64) : m3 ? ex.gemm3m_c128 : ex.gemm_c128;
+  const g3 = eb === 4 ? ex.gemm3m_c64 : ex.gemm3m_c128;
+  const g4 = eb === 4 ? ex.gemm_c64 : ex.gemm_c128;
   if (batch === 1 && splitter && m >= 64 && m * n * k >= 1 << 21) {
-    // Blocks of rows (a multiple of 4, about 4 per thread, at least 32: each block packs B
-    // anew) from a shared counter, taken by the helpers and by this thread alike.
+    // Blocks of rows (a multiple of 4, about 4 per thread, at least 32) from a shared counter,
+    // taken by the helpers and by this thread alike; the 3M kernels' B is packed once first.
+    if (m3) g3(1, 0, n, k, offA, offB, offC, offPack, offBp, 1);
     const parts = 4 * (splitter.helpers + 1);
     const chunk = Math.max(32, Math.ceil(m / parts / 4) * 4);
-    const counter = splitter.start(m, n, k, offA, offB, offC, offPack, eb === 4 ? 8 : 16, m3, chunk);
+    const counter = splitter.start(m, n, k, offA, offB, offC, offPack, eb === 4 ? 8 : 16, m3 ? offBp : 0, chunk);
     for (;;) {
       const i0 = Atomics.add(counter, 0, chunk);
       if (i0 >= m) break;
-      run(1, Math.min(chunk, m - i0), n, k, offA + i0 * k * 2 * eb, offB, offC + i0 * n * 2 * eb, offPack);
+      const rows = Math.min(chunk, m - i0);
+      if (m3) g3(1, rows, n, k, offA + i0 * k * 2 * eb, offB, offC + i0 * n * 2 * eb, offPack, offBp, 0);
+      else g4(1, rows, n, k, offA + i0 * k * 2 * eb, offB, offC + i0 * n * 2 * eb, offPack);
     }
     splitter.wait();
-  } else run(batch, m, n, k, offA, offB, offC, offPack);
+  } else if (m3) g3(batch, m, n, k, offA, offB, offC, offPack, offBp, 1);
+  else g4(batch, m, n, k, offA, offB, offC, offPack);
   c.set(view(c, offC, lc));
 };
 
