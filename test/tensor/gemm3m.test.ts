@@ -80,9 +80,10 @@ test('3M complex GEMM (wasm-simd, complex64 and complex128) matches a naive comp
   }
 });
 
-test('3M complex GEMM gives bit-identical results on 1, 2 and 3 threads', async () => {
-  for (const f32 of [true, false]) {
-    const [m, n, k] = [331, 203, 600]; // several row tiles per thread, two k-blocks
+test('threaded GEMMs (3M, and 4M for a thin B) give bit-identical results on 1, 2 and 3 threads', async () => {
+  // [331, 203, 600]: 3M, several row blocks per thread, two k-blocks; [4100, 20, 40]: 4M (n < 32).
+  for (const [f32, m, n, k] of [[true, 331, 203, 600], [false, 331, 203, 600], [true, 4100, 20, 40]] as const) {
+    assert.equal(use3m(m, n, k), n >= 32);
     const a = rand(m * k, f32, 1);
     const b = rand(k * n, f32, 1);
     const results: ComplexArray[] = [];
@@ -96,7 +97,13 @@ test('3M complex GEMM gives bit-identical results on 1, 2 and 3 threads', async 
         disableTensorThreads();
       }
     }
-    assert.deepEqual(results[1], results[0], `f32=${f32}: 2 threads differ from 1`);
-    assert.deepEqual(results[2], results[0], `f32=${f32}: 3 threads differ from 1`);
+    assert.deepEqual(results[1], results[0], `f32=${f32} [${m},${n},${k}]: 2 threads differ from 1`);
+    assert.deepEqual(results[2], results[0], `f32=${f32} [${m},${n},${k}]: 3 threads differ from 1`);
+    // And the result is right (spot check against the naive product on a few rows).
+    const rows = [0, 1, m >> 1, m - 1];
+    for (const i of rows) {
+      const want = naive(1, 1, n, k, a.subarray(2 * i * k, 2 * (i + 1) * k), b);
+      for (let x = 0; x < 2 * n; x++) assert.ok(Math.abs(results[0][2 * i * n + x] - want.c[x]) <= 4 * (k + 4) * (f32 ? 2 ** -24 : 2 ** -53) * want.s[x >> 1], `[${m},${n},${k}] row ${i}`);
+    }
   }
 });
