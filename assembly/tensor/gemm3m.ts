@@ -1,13 +1,15 @@
 // Complex GEMM by the 3M method (Gauss's trick, as BLAS's cgemm3m/zgemm3m): with A = Ar + i·Ai
 // and B = Br + i·Bi, the three real products P = Ar·Br, Q = Ai·Bi, R = (Ar+Ai)·(Br+Bi) give
 // Re C = P − Q and Im C = R − P − Q: 3 real multiply-adds per complex one instead of 4, and a
-// real micro-kernel (broadcast × vector, no shuffles) with a 4 × 2-vector register tile (8 accumulators,
-// 2 B vectors, 4 broadcasts and a product fit V8's 15 usable xmm registers; 5 rows spilled).
-// Per register tile and k-block the three products are computed back to back and their
-// contribution is added to C in one pass (re += P − Q, im += R − (P + Q)), so C needs no
-// extra storage and is read and written once per k-block. Operand panels are packed
-// zero-padded to whole tiles: every element of C sees the same operations whatever its tile,
-// row split or thread count, so results are deterministic.
+// real micro-kernel (broadcast × vector, no shuffles) with a 4-row × 2-vector register tile
+// (8 accumulators, 2 B vectors, 4 broadcasts and a product fit V8's 15 usable xmm registers; a
+// 5-row tile, or unrolling k twice, made V8 hoist the loads and spill accumulators).
+// B is packed once per call into split parts (Br, Bi, Br+Bi), in a buffer that threads computing
+// blocks of rows share; A is packed per block (Ar, Ai, Ar+Ai). Per B micro-panel (in L1) each
+// product runs over the block's row tiles; their contributions are then added to C in one pass
+// (re += P − Q, im += R − (P + Q)), so C needs no extra storage and is written once per k-block.
+// Operands are packed zero-padded to whole tiles: every element of C sees the same operations
+// whatever its tile, row block or thread count, so results are deterministic.
 
 /** Rows of the register tile. */
 const MR: i32 = 4;
