@@ -1,8 +1,9 @@
 /**
- * `npm run bench:gemm`: GFLOP/s of the tensor kernels (complex64 GEMM, square and skinny, on
- * the 'js' and 'wasm-simd' backends) and of whole contractions, next to native BLAS (numpy's
- * matmul on complex64, 1 and 2 threads) measured in the same run as a yardstick. Both sides
- * report their fastest run (best-of over ≥ 0.4 s), the fairest figure on a shared machine.
+ * `npm run bench:gemm`: GFLOP/s of the tensor kernels (complex64 GEMM, square and skinny, and
+ * one complex128 square, on the 'js' and 'wasm-simd' backends) and of whole contractions, next
+ * to native BLAS (numpy's matmul, 1 and 2 threads) measured in the same run as a yardstick. Both
+ * sides report their fastest run (best-of over ≥ 0.4 s), the fairest figure on a shared machine;
+ * the interleaved rows alternate ours and numpy's runs so that both see the same load.
  * Prints a table and one JSON line per row.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -18,7 +19,7 @@ import { amplitudeNetwork } from '../src/network/api.js';
 import { toProblem } from '../src/network/types.js';
 import { mulberry32 } from '../src/contraction/rng.js';
 
-type Shape = { name: string; m: number; n: number; k: number };
+type Shape = { name: string; m: number; n: number; k: number; c128?: boolean };
 const shapes: Shape[] = [
   { name: 'square 256', m: 256, n: 256, k: 256 },
   { name: 'square 512', m: 512, n: 512, k: 512 },
@@ -26,6 +27,7 @@ const shapes: Shape[] = [
   { name: 'skinny 16384x64·64x4', m: 16384, n: 4, k: 64 },
   { name: 'skinny 64x4096·4096x64', m: 64, n: 64, k: 4096 },
   { name: 'skinny 4096x16·16x4096', m: 4096, n: 4096, k: 16 },
+  { name: 'square 512', m: 512, n: 512, k: 512, c128: true },
 ];
 
 const flopsOf = (s: Shape): number => 8 * s.m * s.n * s.k;
@@ -48,24 +50,26 @@ function time(fn: () => void, minSeconds = 0.4): number {
 
 function ours(backend: string, s: Shape): number {
   const r = mulberry32(1);
-  const a = new Float32Array(2 * s.m * s.k).map(() => r() - 0.5);
-  const b = new Float32Array(2 * s.k * s.n).map(() => r() - 0.5);
-  const c = new Float32Array(2 * s.m * s.n);
+  const F = s.c128 ? Float64Array : Float32Array;
+  const a = new F(2 * s.m * s.k).map(() => r() - 0.5);
+  const b = new F(2 * s.k * s.n).map(() => r() - 0.5);
+  const c = new F(2 * s.m * s.n);
   const g = gemmKernel(backend);
   const secs = time(() => g(1, s.m, s.n, s.k, a, b, c), flopsOf(s) > 4e9 && backend === 'js' ? 0 : 0.4);
   return flopsOf(s) / secs / 1e9;
 }
 
-/** numpy complex64 matmul GFLOP/s per shape with `threads` BLAS threads, or null if unavailable. */
+/** numpy matmul (complex64, or complex128 for `c128` shapes) GFLOP/s per shape with `threads` BLAS threads, or null if unavailable. */
 function native(threads: number): number[] | null {
   const script = `
 import json, time, numpy as np
-shapes = json.loads(${JSON.stringify(JSON.stringify(shapes.map((s) => [s.m, s.n, s.k])))})
+shapes = json.loads(${JSON.stringify(JSON.stringify(shapes.map((s) => [s.m, s.n, s.k, s.c128 ? 1 : 0])))})
 out = []
 rng = np.random.default_rng(1)
-for m, n, k in shapes:
-    a = (rng.random((m, k)) + 1j * rng.random((m, k))).astype(np.complex64)
-    b = (rng.random((k, n)) + 1j * rng.random((k, n))).astype(np.complex64)
+for m, n, k, c128 in shapes:
+    dt = np.complex128 if c128 else np.complex64
+    a = (rng.random((m, k)) + 1j * rng.random((m, k))).astype(dt)
+    b = (rng.random((k, n)) + 1j * rng.random((k, n))).astype(dt)
     a @ b
     best = float('inf'); t0 = time.perf_counter()
     while True:
@@ -108,11 +112,11 @@ function sycamoreLike(cycles: number, rows: number, cols: number, seed: number):
 }
 
 /**
- * Single-thread wasm vs numpy with the runs interleaved (one of ours, one numpy matmul in a
- * persistent python process, repeated), best of each: on a loaded machine both sides then see
- * the same load. Returns [ours, native] GFLOP/s, or null without numpy.
+ * wasm vs numpy with the runs interleaved (one of ours, one numpy matmul in a persistent python
+ * process, repeated), best of each, both on `threads` threads: on a loaded machine both sides
+ * then see the same load. Returns [ours, native] GFLOP/s, or null without numpy.
  */
-async function interleaved(s: Shape, reps: number): Promise<[number, number] | null> {
+async function interleaved(s: Shape, reps: number, threads: number): Promise<[number, number] | null> {
   const py = spawn('python3', ['-u', '-c', `
 import sys, time, numpy as np
 rng = np.random.default_rng(1)
@@ -121,7 +125,7 @@ b = (rng.random((${s.k}, ${s.n})) + 1j * rng.random((${s.k}, ${s.n}))).astype(np
 a @ b
 for line in sys.stdin:
     t = time.perf_counter(); a @ b; print(time.perf_counter() - t, flush=True)
-`], { env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+`], { env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } });
   const pending: Array<(line: string | null) => void> = [];
   createInterface({ input: py.stdout }).on('line', (l) => pending.shift()?.(l)).on('close', () => pending.splice(0).forEach((f) => f(null)));
   py.on('error', () => pending.splice(0).forEach((f) => f(null)));
@@ -130,6 +134,7 @@ for line in sys.stdin:
       pending.push(resolve);
       py.stdin.write('go\n');
     });
+  if (threads > 1 && !(await enableTensorThreads(threads))) return null;
   try {
     const r = mulberry32(1);
     const a = new Float32Array(2 * s.m * s.k).map(() => r() - 0.5);
@@ -151,6 +156,7 @@ for line in sys.stdin:
     return [flopsOf(s) / ours / 1e9, flopsOf(s) / native / 1e9];
   } finally {
     py.stdin.end();
+    disableTensorThreads();
   }
 }
 
@@ -176,7 +182,7 @@ shapes.forEach((s, i) => {
   const best = Math.max(js, wasm ?? 0);
   const best2 = Math.max(best, wasm2[i] ?? 0);
   rows.push({
-    kind: 'gemm c64',
+    kind: s.c128 ? 'gemm c128' : 'gemm c64',
     case: s.name,
     js_gflops: +js.toFixed(2),
     wasm_gflops: wasm === null ? null : +wasm.toFixed(2),
@@ -188,11 +194,13 @@ shapes.forEach((s, i) => {
   });
 });
 
-// Interleaved single-thread comparison on the large squares (the fairest ratio under load).
+// Interleaved comparisons on the large squares, 1 and 2 threads (the fairest ratios under load).
 if (wasmOk)
-  for (const s of shapes.filter((x) => x.name.startsWith('square') && x.m >= 512)) {
-    const res = await interleaved(s, s.m >= 1024 ? 10 : 20);
+  for (const s of shapes.filter((x) => x.name.startsWith('square') && x.m >= 512 && !x.c128)) {
+    const res = await interleaved(s, s.m >= 1024 ? 10 : 20, 1);
     if (res) rows.push({ kind: 'interleaved 1t', case: s.name, wasm_gflops: +res[0].toFixed(2), native1_gflops: +res[1].toFixed(2), ratio_vs_native1: +(res[0] / res[1]).toFixed(3) });
+    const res2 = await interleaved(s, s.m >= 1024 ? 10 : 20, 2);
+    if (res2) rows.push({ kind: 'interleaved 2t', case: s.name, wasm2t_gflops: +res2[0].toFixed(2), native2_gflops: +res2[1].toFixed(2), ratio_vs_native2: +(res2[0] / res2[1]).toFixed(3) });
   }
 
 // Whole contractions: amplitude batches of grid circuits (greedy paths).

@@ -254,3 +254,5 @@ export function permute(src: usize, dst: usize, meta: usize, elemBytes: i32): vo
     }
   }
 }
+
+export { PACK3_BYTES, gemm3m_c64, gemm3m_c128, packed_b_bytes } from './gemm3m';

@@ -1,7 +1,7 @@
 /**
  * Multi-threaded complex64/complex128 GEMM for Node: helper worker threads instantiate the same
- * WebAssembly module on the same shared memory and each computes a block of C's rows while the
- * calling thread does the first block (Atomics.wait/notify hand-off, no copies). Opt-in:
+ * WebAssembly module on the same shared memory; they and the calling thread take blocks of C's
+ * rows from a shared counter until none are left (Atomics.wait/notify hand-off, no copies). Opt-in:
  * `await enableTensorThreads(2)`; `disableTensorThreads()` stops the helpers.
  */
 import { Worker } from 'node:worker_threads';
@@ -9,17 +9,22 @@ import { setGemmSplitter, tensorWasmShared } from './wasm.js';
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { memory, module, ctrl } = workerData;
+const { memory, module, ctrl, counter } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm abort'); } } }).exports;
 const I = new Int32Array(memory.buffer, ctrl, 16);
+const N = new Int32Array(memory.buffer, counter, 1);
 Atomics.store(I, 1, 1);
 Atomics.notify(I, 1);
 for (;;) {
   Atomics.wait(I, 0, 0);
   if (Atomics.load(I, 0) === 2) break;
-  if (I[2] > 0) {
-    if (I[9] === 16) ex.gemm_c128(1, I[2], I[3], I[4], I[5], I[6], I[7], I[8]);
-    else ex.gemm_c64(1, I[2], I[3], I[4], I[5], I[6], I[7], I[8]);
+  const bpk = I[10];
+  const f = I[9] === 16 ? (bpk ? ex.gemm3m_c128 : ex.gemm_c128) : bpk ? ex.gemm3m_c64 : ex.gemm_c64;
+  const m = I[2], n = I[3], k = I[4], chunk = I[11], eb = I[9];
+  for (;;) {
+    const i0 = Atomics.add(N, 0, chunk);
+    if (i0 >= m) break;
+    f(1, Math.min(chunk, m - i0), n, k, I[5] + i0 * k * eb, I[6], I[7] + i0 * n * eb, I[8], bpk, 0);
   }
   Atomics.store(I, 0, 0);
   Atomics.store(I, 1, 1);
@@ -27,8 +32,10 @@ for (;;) {
 }
 `;
 
-// Control blocks (16 i32 each) live in the module's reserved first page, well past its statics.
+// Control blocks (16 i32 each) live in the module's reserved first page, well past its statics,
+// followed by the shared row counter.
 const CTRL_BASE = 32768;
+const COUNTER = CTRL_BASE + 64 * 16;
 
 let workers: Worker[] = [];
 
@@ -45,7 +52,7 @@ export async function enableTensorThreads(threads: number): Promise<boolean> {
     const I = new Int32Array(shared.memory.buffer, ctrl, 16);
     I.fill(0);
     ctrls.push(I);
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory: shared.memory, module: shared.module, ctrl } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { memory: shared.memory, module: shared.module, ctrl, counter: COUNTER } });
     worker.unref();
     workers.push(worker);
     ready.push(
@@ -60,27 +67,28 @@ export async function enableTensorThreads(threads: number): Promise<boolean> {
     );
   }
   await Promise.all(ready);
+  const counter = new Int32Array(shared.memory.buffer, COUNTER, 1);
   setGemmSplitter({
-    start(m, n, k, offA, offB, offC, offPack, elemBytes) {
-      const parts = helpers + 1;
-      const chunk = Math.ceil(m / parts / 4) * 4;
+    helpers,
+    start(m, n, k, offA, offB, offC, offPack, elemBytes, offPackedB, chunk) {
+      Atomics.store(counter, 0, 0);
       for (let w = 0; w < helpers; w++) {
         const I = ctrls[w];
-        const r0 = Math.min(m, chunk * (w + 1));
-        const r1 = Math.min(m, chunk * (w + 2));
-        I[2] = r1 - r0;
+        I[2] = m;
         I[3] = n;
         I[4] = k;
-        I[5] = offA + r0 * k * elemBytes;
+        I[5] = offA;
         I[6] = offB;
-        I[7] = offC + r0 * n * elemBytes;
+        I[7] = offC;
         I[8] = offPack + shared.packBytes * (w + 1);
         I[9] = elemBytes;
+        I[10] = offPackedB;
+        I[11] = chunk;
         Atomics.store(I, 1, 0);
         Atomics.store(I, 0, 1);
         Atomics.notify(I, 0);
       }
-      return Math.min(m, chunk);
+      return counter;
     },
     wait() {
       for (const I of ctrls) Atomics.wait(I, 1, 0);
