@@ -167,7 +167,18 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   };
   updateSearchEnd();
   let trials = 1;
+  // With the `sliced` objective, trials stop early (at 25% of the budget) when slicing is the
+  // bottleneck: the best candidate's estimated sliced cost is over 10× the cheapest unsliced
+  // tree. Sliced cost then comes from re-planning around slice sets, which gains with rounds
+  // (Sycamore m=20), while trees that slice with little overhead (m=16, grids) keep their trials.
+  const earlyStop = t0 + 0.25 * budget;
+  let slicingBound = false;
   while (Date.now() < searchEnd && (options.maxTrials === undefined || trials < options.maxTrials)) {
+    if (doSlice && objective === 'sliced' && Date.now() > earlyStop && searchEnd === searchEndSliced
+      && pool[0].score - Math.log2(Math.max(1, flopsBest.madds)) > Math.log2(10)) {
+      slicingBound = true;
+      break;
+    }
     const method = sampler.pickMethod();
     const params = sampler.sample(method);
     const seed = Math.floor(rand() * 2 ** 31);
@@ -201,7 +212,7 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
     // Slice–reconfigure loops on the pool's trees (best three by score, then the unsliced-cheapest),
     // sharing the time left until 62% of the budget (past a slot's deadline the fast estimate
     // finishes that slicing); then re-planning around the best slice set until 97%.
-    const sliceEnd = t0 + 0.62 * budget;
+    const sliceEnd = slicingBound ? Date.now() + 0.15 * budget : t0 + 0.62 * budget;
     if (!pool.some((x) => x.tree === flopsBest.tree)) pool.push({ score: Infinity, tree: flopsBest.tree, info: flopsBest.info });
     let bestSl: SliceResult | undefined;
     let slInfo = bestInfo;
@@ -224,8 +235,10 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
     }
     let sl = bestSl!;
     if (sl.sliced.length > 0) {
+      // No patience limit: rounds run until the deadline (time left unused would be wasted).
       const r = replanSliced(problem, sl, {
-        maxWidth, deadline: t0 + 0.97 * budget, seed: Math.floor(rand() * 2 ** 31), totals, ...(options.maxTrials !== undefined ? { maxRounds: options.maxTrials } : {}),
+        maxWidth, deadline: t0 + 0.97 * budget, seed: Math.floor(rand() * 2 ** 31), totals, patience: Infinity,
+        ...(options.maxTrials !== undefined ? { maxRounds: options.maxTrials } : {}),
       });
       if (r.cost.multiplyAdds < sl.cost.multiplyAdds) {
         const before = sl;
