@@ -10,6 +10,7 @@ import type { HyperMethod } from './sampler.js';
 import { objectiveScore } from '../cost.js';
 import type { Objective } from '../cost.js';
 import { reconfigure } from '../reconfigure.js';
+import type { SlicedShare } from '../exchange.js';
 import { replanSliced } from '../replan.js';
 import { bisectionParams, bisectionTree } from './bisection.js';
 import { mulberry32 } from '../rng.js';
@@ -96,6 +97,11 @@ export interface HyperOptions {
    * The slicing always reaches the width target; past the deadline it just stops reconfiguring.
    */
   slice?: boolean;
+  /**
+   * Record shared with parallel searches (`SliceExchange`, see `hyperOptimizeThreads`): the
+   * re-planning rounds continue from the cheapest slicing any search has found so far.
+   */
+  share?: SlicedShare;
 }
 
 /** Result of the hyper-optimizer. */
@@ -234,10 +240,11 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
       }
     }
     let sl = bestSl!;
+    options.share?.offer(sl.cost.multiplyAdds, sl.sliced, sl.tree.toPath());
     if (sl.sliced.length > 0) {
       // No patience limit: rounds run until the deadline (time left unused would be wasted).
       const r = replanSliced(problem, sl, {
-        maxWidth, deadline: t0 + 0.97 * budget, seed: Math.floor(rand() * 2 ** 31), totals, patience: Infinity,
+        maxWidth, deadline: t0 + 0.97 * budget, seed: Math.floor(rand() * 2 ** 31), totals, patience: Infinity, share: options.share,
         ...(options.maxTrials !== undefined ? { maxRounds: options.maxTrials } : {}),
       });
       if (r.cost.multiplyAdds < sl.cost.multiplyAdds) {
