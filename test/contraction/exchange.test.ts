@@ -1,6 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SliceExchange } from '../../src/contraction/exchange.js';
+import { hyperOptimize } from '../../src/contraction/finders/index.js';
+import { hyperOptimizeThreads } from '../../src/contraction/hyper.node.js';
+import { sycamoreCircuit } from '../../src/circuits/random.js';
+import { amplitudeNetwork } from '../../src/network/api.js';
+import { toProblem } from '../../src/network/types.js';
 import { greedyPath } from '../../src/contraction/greedy.js';
 import { replanSliced } from '../../src/contraction/replan.js';
 import { sliceTree } from '../../src/contraction/slicing.js';
@@ -43,5 +48,24 @@ test('re-planning continues from a cheaper shared slicing and stays exact', () =
     close(slicedSum(p, tensors, r.tree, r.sliced).result, einsumDirect(p, tensors));
     // Its own improvements went back to the record.
     assert.ok((ex.take(Infinity)?.multiplyAdds ?? Infinity) <= Math.min(poor.cost.multiplyAdds, good.cost.multiplyAdds));
+  }
+});
+
+test('two worker threads sharing their slicing, and the slicing-bound early stop, give exact sliced plans within the width', async () => {
+  const c = sycamoreCircuit(6, { seed: 2 });
+  const p = toProblem(amplitudeNetwork(c, '0'.repeat(c.numQubits)));
+  const greedy = ContractionTree.fromPath(p, greedyPath(p)).cost();
+  const target = Math.max(4, Math.floor(greedy.width) - 6);
+  const runs = [
+    await hyperOptimizeThreads(p, { threads: 2, shareSlicing: true, timeSeconds: 1.5, objective: 'sliced', maxWidth: target, seed: 4 }),
+    hyperOptimize(p, { timeSeconds: 1, objective: 'sliced', maxWidth: target, seed: 4, slicingBoundStop: 0.25 }),
+  ];
+  for (const h of runs) {
+    assertValid(h.tree, p.inputs.length);
+    assert.ok(h.sliced && h.slicedCost);
+    const exact = h.tree.cost(h.sliced);
+    assert.ok(exact.width <= target + 1e-9);
+    assert.equal(h.slicedCost.multiplyAdds, exact.multiplyAdds);
+    assert.equal(h.slicedCost.slices, exact.slices);
   }
 });

@@ -102,6 +102,12 @@ export interface HyperOptions {
    * re-planning rounds continue from the cheapest slicing any search has found so far.
    */
   share?: SlicedShare;
+  /**
+   * Share of the budget after which trials stop when slicing is the bottleneck (see above;
+   * default: never). 0.25 lowered the median m=20 sliced cost at 30 s on one thread (10^22.5 →
+   * 10^21.5, 4 runs each) but not at 60 s on two loaded threads, so it is off by default.
+   */
+  slicingBoundStop?: number;
 }
 
 /** Result of the hyper-optimizer. */
@@ -173,11 +179,10 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   };
   updateSearchEnd();
   let trials = 1;
-  // With the `sliced` objective, trials stop early (at 25% of the budget) when slicing is the
-  // bottleneck: the best candidate's estimated sliced cost is over 10× the cheapest unsliced
-  // tree. Sliced cost then comes from re-planning around slice sets, which gains with rounds
-  // (Sycamore m=20), while trees that slice with little overhead (m=16, grids) keep their trials.
-  const earlyStop = t0 + 0.25 * budget;
+  // Optional (`slicingBoundStop`): with the `sliced` objective, trials stop early when slicing is
+  // the bottleneck (the best candidate's estimated sliced cost is over 10× the cheapest unsliced
+  // tree), leaving more time to re-planning; trees that slice cheaply (m=16, grids) keep trials.
+  const earlyStop = options.slicingBoundStop === undefined ? Infinity : t0 + options.slicingBoundStop * budget;
   let slicingBound = false;
   while (Date.now() < searchEnd && (options.maxTrials === undefined || trials < options.maxTrials)) {
     if (doSlice && objective === 'sliced' && Date.now() > earlyStop && searchEnd === searchEndSliced
