@@ -47,6 +47,8 @@ export { sliceTree, estimateSlicing, DEFAULT_MAX_WIDTH } from './contraction/sli
 export type { SliceOptions, SliceResult, SliceEstimate } from './contraction/slicing.js';
 export { replanSliced, slicedProblem, dropUnneededSlices } from './contraction/replan.js';
 export type { ReplanOptions } from './contraction/replan.js';
+export { SliceExchange } from './contraction/exchange.js';
+export type { SlicedShare } from './contraction/exchange.js';
 export { FINDERS, hyperOptimize, greedyFinder, randomGreedyFinder, bisectionFinder, hyperFinder } from './contraction/finders/index.js';
 export type { PathFinder, FinderOptions, HyperOptions, HyperResult, HyperMethod } from './contraction/finders/index.js';
 export { bisectionTree } from './contraction/finders/bisection.js';

@@ -1,18 +1,22 @@
 /**
  * Node-only: the hyper-optimizer across worker threads. Each worker runs `hyperOptimize` (trials,
  * final reconfiguration and, if asked, slicing) with its own seed for the same budget; the best
- * result by objective wins (ties: lowest worker number, so
- * the result depends only on the seeds, not on timing order).
+ * result by objective wins (ties: lowest worker number). With `shareSlicing`, the workers'
+ * re-planning rounds share the cheapest slicing found so far through a `SliceExchange` (then
+ * which chain continues from which result depends on timing).
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { hyperOptimize } from './finders/index.js';
 import type { HyperOptions, HyperResult } from './finders/index.js';
+import { SliceExchange } from './exchange.js';
 import { ContractionTree } from './tree.js';
 import type { ContractionCost, ContractionProblem, SsaPath } from './types.js';
 
 interface WorkerInput {
   problem: ContractionProblem;
-  options: HyperOptions;
+  options: Omit<HyperOptions, 'share'>;
+  /** `SliceExchange` buffer shared by all workers of one run. */
+  share?: SharedArrayBuffer;
 }
 
 interface WorkerOutput {
@@ -26,8 +30,8 @@ interface WorkerOutput {
 }
 
 if (!isMainThread && parentPort && (workerData as { taizhangHyper?: boolean } | null)?.taizhangHyper) {
-  const { problem, options } = (workerData as { input: WorkerInput }).input;
-  const r = hyperOptimize(problem, options);
+  const { problem, options, share } = (workerData as { input: WorkerInput }).input;
+  const r = hyperOptimize(problem, { ...options, ...(share ? { share: new SliceExchange(share) } : {}) });
   const out: WorkerOutput = {
     path: r.tree.toPath(), score: r.score, trials: r.trials, best: r.best, methodTrials: r.methodTrials, sliced: r.sliced, slicedCost: r.slicedCost,
   };
@@ -35,16 +39,26 @@ if (!isMainThread && parentPort && (workerData as { taizhangHyper?: boolean } | 
 }
 
 /** `hyperOptimize` on `threads` worker threads (1 = in this thread). */
-export async function hyperOptimizeThreads(problem: ContractionProblem, options: HyperOptions & { threads?: number } = {}): Promise<HyperResult> {
+export async function hyperOptimizeThreads(
+  problem: ContractionProblem,
+  options: HyperOptions & { threads?: number; shareSlicing?: boolean } = {},
+): Promise<HyperResult> {
   const threads = Math.max(1, options.threads ?? 1);
-  const { threads: _t, ...opts } = options;
+  const { threads: _t, shareSlicing, ...opts } = options;
   void _t;
+  const { share: _s, ...optsNoShare } = opts;
+  void _s;
   if (threads === 1) return hyperOptimize(problem, opts);
   const t0 = Date.now();
   const plain: ContractionProblem = { inputs: problem.inputs.map((t) => [...t]), output: [...problem.output], sizes: [...problem.sizes] };
+  // With `shareSlicing`, workers share their best slicing, so each re-planning chain continues
+  // from the best of all (off by default: it did not beat independent chains on m=20 in 2+2 runs).
+  let numIndices = problem.sizes.length;
+  for (const t of problem.inputs) for (const i of t) numIndices = Math.max(numIndices, i + 1);
+  const share = shareSlicing ? SliceExchange.allocate(problem.inputs.length, numIndices) : undefined;
   const runs = Array.from({ length: threads }, (_, w) =>
     new Promise<WorkerOutput>((resolveRun, reject) => {
-      const input: WorkerInput = { problem: plain, options: { ...opts, seed: (opts.seed ?? 1) * 1000 + w } };
+      const input: WorkerInput = { problem: plain, options: { ...optsNoShare, seed: (opts.seed ?? 1) * 1000 + w }, ...(share ? { share } : {}) };
       const worker = new Worker(new URL(import.meta.url), { workerData: { taizhangHyper: true, input } });
       worker.once('message', (m: WorkerOutput) => {
         resolveRun(m);

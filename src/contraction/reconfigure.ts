@@ -19,6 +19,12 @@ export interface ReconfigureOptions {
    * only rebuilds the remaining nodes, so callers can bound its time.
    */
   deadline?: number;
+  /**
+   * Skip the exact re-contraction at nodes whose own contraction costs less than this (under
+   * `sliced`): the cheap branches of a large tree barely move its total, and skipping them makes
+   * a pass several times faster (default 0 = optimise every node).
+   */
+  minCost?: number;
 }
 
 /**
@@ -96,6 +102,7 @@ export function reconfigure(tree: ContractionTree, options: ReconfigureOptions =
   const totals = tree.totals;
   const memo = new Map<TreeNode, TreeNode>();
   const deadline = options.deadline ?? Infinity;
+  const minCost = options.minCost ?? 0;
   let visits = 0;
   let expired = false;
   // Iterative post-order: children are rewritten before their parent is optimised.
@@ -112,7 +119,7 @@ export function reconfigure(tree: ContractionTree, options: ReconfigureOptions =
     }
     const cur = totals.join(memo.get(node.left!)!, memo.get(node.right!)!);
     if (!expired && (++visits & 31) === 0 && Date.now() > deadline) expired = true;
-    if (expired) {
+    if (expired || (minCost > 0 && pairCost(cur.left!.legs, cur.right!.legs, sizes, sliced) < minCost)) {
       memo.set(node, cur);
       continue;
     }

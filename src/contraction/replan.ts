@@ -10,6 +10,7 @@
  * problem; on deep Sycamore circuits the cheapest unsliced trees (long stems whose indices live
  * briefly) need many slices, while trees planned around a slice set need far fewer.
  */
+import type { SlicedShare } from './exchange.js';
 import { bisectionTree } from './finders/bisection.js';
 import type { BisectionParams } from './finders/bisection.js';
 import { reconfigure } from './reconfigure.js';
@@ -41,6 +42,11 @@ export interface ReplanOptions extends Pick<SliceOptions, 'maxWidth' | 'maxBytes
   onRound?: (round: number, multiplyAdds: number, best: number) => void;
   /** Shared per-index totals of `problem` (saves recomputing them). */
   totals?: IndexTotals;
+  /**
+   * Record shared with parallel searches (`SliceExchange`): each round first continues from the
+   * shared result when it is cheaper, and every improvement is offered to it.
+   */
+  share?: SlicedShare;
 }
 
 /** `problem` with the indices of `sliced` shrunk to size 1 (one slice's network shape). */
@@ -96,6 +102,12 @@ export function replanSliced(problem: ContractionProblem, start: SliceResult, op
     const t = Date.now();
     // Stop when a round like the last one would overrun the deadline.
     if (t + 0.5 * lastRoundMs > deadline) break;
+    const other = options.share?.take(best.cost.multiplyAdds);
+    if (other) {
+      const tree = ContractionTree.fromPath(problem, other.path, totals);
+      const cost = tree.cost(other.sliced);
+      if (cost.width <= target + 1e-9 && cost.multiplyAdds < best.cost.multiplyAdds) best = { tree, sliced: other.sliced, cost };
+    }
     const ps = slicedProblem(problem, best.sliced);
     const seed = Math.floor(rand() * 2 ** 31);
     let sub = bisectionTree(ps, { ...ROUND_PARAMS[rounds % ROUND_PARAMS.length], deadline }, seed);
@@ -117,6 +129,7 @@ export function replanSliced(problem: ContractionProblem, start: SliceResult, op
     if (cand.cost.width <= target + 1e-9 && cand.cost.multiplyAdds < best.cost.multiplyAdds) {
       best = cand;
       stale = 0;
+      options.share?.offer(best.cost.multiplyAdds, best.sliced, best.tree.toPath());
     } else {
       stale++;
     }

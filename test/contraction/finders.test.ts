@@ -59,3 +59,40 @@ test('slicing never changes the result: sum over slices equals the unsliced cont
     close(slicedSum(p, tensors, st, sliced).result, einsumDirect(p, tensors));
   }
 });
+
+test('reconfiguration skipping cheap nodes (minCost) never increases cost and keeps the result', () => {
+  for (let seed = 1; seed <= 8; seed++) {
+    const p = randomProblem(seed * 43, 9, 12);
+    const tensors = randomTensors(p, seed);
+    const tree = ContractionTree.fromPath(p, greedyPath(p, { seed, temperature: 1 }));
+    const c = tree.cost().multiplyAdds;
+    const full = reconfigure(tree, { subtreeSize: 6 });
+    const skip = reconfigure(tree, { subtreeSize: 6, minCost: 0.05 * c });
+    const all = reconfigure(tree, { subtreeSize: 6, minCost: Infinity });
+    for (const re of [skip, all]) {
+      assertValid(re, p.inputs.length);
+      assert.ok(re.cost().multiplyAdds <= c);
+      close(executePath(p, tensors, re.toPath()).result, einsumDirect(p, tensors));
+    }
+    // Skipping every node leaves the tree as it was; skipping none is the plain pass.
+    assert.equal(all.cost().multiplyAdds, c);
+    assert.ok(full.cost().multiplyAdds <= c);
+  }
+});
+
+test('slicing with reconfiguration passes that skip cheap nodes (minShare) stays exact', () => {
+  for (let seed = 1; seed <= 6; seed++) {
+    const p = randomProblem(seed * 59, 8, 12);
+    const tensors = randomTensors(p, seed);
+    const tree = ContractionTree.fromPath(p, greedyPath(p));
+    const target = Math.max(1, Math.floor(tree.cost().width) - 3);
+    const s = sliceTree(tree, { maxWidth: target, minShare: 0.01, reconfigureEvery: 1, subtreeSize: 5 });
+    assertValid(s.tree, p.inputs.length);
+    if (s.cost.width > target + 1e-9) continue; // output indices alone too wide
+    const exact = s.tree.cost(s.sliced);
+    assert.equal(s.cost.multiplyAdds, exact.multiplyAdds);
+    const run = slicedSum(p, tensors, s.tree, s.sliced);
+    assert.equal(run.madds, exact.multiplyAdds);
+    close(run.result, einsumDirect(p, tensors));
+  }
+});

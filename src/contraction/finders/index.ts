@@ -10,6 +10,7 @@ import type { HyperMethod } from './sampler.js';
 import { objectiveScore } from '../cost.js';
 import type { Objective } from '../cost.js';
 import { reconfigure } from '../reconfigure.js';
+import type { SlicedShare } from '../exchange.js';
 import { replanSliced } from '../replan.js';
 import { bisectionParams, bisectionTree } from './bisection.js';
 import { mulberry32 } from '../rng.js';
@@ -96,6 +97,17 @@ export interface HyperOptions {
    * The slicing always reaches the width target; past the deadline it just stops reconfiguring.
    */
   slice?: boolean;
+  /**
+   * Record shared with parallel searches (`SliceExchange`, see `hyperOptimizeThreads`): the
+   * re-planning rounds continue from the cheapest slicing any search has found so far.
+   */
+  share?: SlicedShare;
+  /**
+   * Share of the budget after which trials stop when slicing is the bottleneck (see above;
+   * default: never). 0.25 lowered the median m=20 sliced cost at 30 s on one thread (10^22.5 →
+   * 10^21.5, 4 runs each) but not at 60 s on two loaded threads, so it is off by default.
+   */
+  slicingBoundStop?: number;
 }
 
 /** Result of the hyper-optimizer. */
@@ -167,7 +179,17 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   };
   updateSearchEnd();
   let trials = 1;
+  // Optional (`slicingBoundStop`): with the `sliced` objective, trials stop early when slicing is
+  // the bottleneck (the best candidate's estimated sliced cost is over 10× the cheapest unsliced
+  // tree), leaving more time to re-planning; trees that slice cheaply (m=16, grids) keep trials.
+  const earlyStop = options.slicingBoundStop === undefined ? Infinity : t0 + options.slicingBoundStop * budget;
+  let slicingBound = false;
   while (Date.now() < searchEnd && (options.maxTrials === undefined || trials < options.maxTrials)) {
+    if (doSlice && objective === 'sliced' && Date.now() > earlyStop && searchEnd === searchEndSliced
+      && pool[0].score - Math.log2(Math.max(1, flopsBest.madds)) > Math.log2(10)) {
+      slicingBound = true;
+      break;
+    }
     const method = sampler.pickMethod();
     const params = sampler.sample(method);
     const seed = Math.floor(rand() * 2 ** 31);
@@ -201,7 +223,7 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
     // Slice–reconfigure loops on the pool's trees (best three by score, then the unsliced-cheapest),
     // sharing the time left until 62% of the budget (past a slot's deadline the fast estimate
     // finishes that slicing); then re-planning around the best slice set until 97%.
-    const sliceEnd = t0 + 0.62 * budget;
+    const sliceEnd = slicingBound ? Date.now() + 0.15 * budget : t0 + 0.62 * budget;
     if (!pool.some((x) => x.tree === flopsBest.tree)) pool.push({ score: Infinity, tree: flopsBest.tree, info: flopsBest.info });
     let bestSl: SliceResult | undefined;
     let slInfo = bestInfo;
@@ -223,9 +245,12 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
       }
     }
     let sl = bestSl!;
+    options.share?.offer(sl.cost.multiplyAdds, sl.sliced, sl.tree.toPath());
     if (sl.sliced.length > 0) {
+      // No patience limit: rounds run until the deadline (time left unused would be wasted).
       const r = replanSliced(problem, sl, {
-        maxWidth, deadline: t0 + 0.97 * budget, seed: Math.floor(rand() * 2 ** 31), totals, ...(options.maxTrials !== undefined ? { maxRounds: options.maxTrials } : {}),
+        maxWidth, deadline: t0 + 0.97 * budget, seed: Math.floor(rand() * 2 ** 31), totals, patience: Infinity, share: options.share,
+        ...(options.maxTrials !== undefined ? { maxRounds: options.maxTrials } : {}),
       });
       if (r.cost.multiplyAdds < sl.cost.multiplyAdds) {
         const before = sl;
