@@ -24,6 +24,17 @@ const TILES: i32 = 8192;
 /** Bytes of packing scratch `gemm3m_c64`/`gemm3m_c128` need per thread: 3 A parts, the Δ tiles. */
 export const PACK3_BYTES: i32 = 3 * APART + TILES;
 
+/** c + a·b: one fused instruction in the relaxed-SIMD build (ASC_FEATURE_RELAXED_SIMD), else mul + add. */
+// @ts-ignore: decorator
+@inline
+function madd<T>(c: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    if (sizeof<T>() == 4) return f32x4.relaxed_madd(a, b, c);
+    return f64x2.relaxed_madd(a, b, c);
+  }
+  return v128.add<T>(c, v128.mul<T>(a, b));
+}
+
 /** Δ tile (MR × NR reals, row-major) = packed A micro-panel (kk × MR) · packed B micro-panel (kk × NR). */
 // @ts-ignore: decorator
 @inline
@@ -37,17 +48,17 @@ function kernel<T>(ap: usize, bp: usize, kk: i32, tile: usize): void {
     const b00 = v128.load(bp);
     const b10 = v128.load(bp, 16);
     const a00 = v128.load_splat<T>(ap);
-    c00 = v128.add<T>(c00, v128.mul<T>(a00, b00));
-    c01 = v128.add<T>(c01, v128.mul<T>(a00, b10));
+    c00 = madd<T>(c00, a00, b00);
+    c01 = madd<T>(c01, a00, b10);
     const a10 = v128.load_splat<T>(ap, es);
-    c10 = v128.add<T>(c10, v128.mul<T>(a10, b00));
-    c11 = v128.add<T>(c11, v128.mul<T>(a10, b10));
+    c10 = madd<T>(c10, a10, b00);
+    c11 = madd<T>(c11, a10, b10);
     const a20 = v128.load_splat<T>(ap, 2 * es);
-    c20 = v128.add<T>(c20, v128.mul<T>(a20, b00));
-    c21 = v128.add<T>(c21, v128.mul<T>(a20, b10));
+    c20 = madd<T>(c20, a20, b00);
+    c21 = madd<T>(c21, a20, b10);
     const a30 = v128.load_splat<T>(ap, 3 * es);
-    c30 = v128.add<T>(c30, v128.mul<T>(a30, b00));
-    c31 = v128.add<T>(c31, v128.mul<T>(a30, b10));
+    c30 = madd<T>(c30, a30, b00);
+    c31 = madd<T>(c31, a30, b10);
     ap += es * <usize>MR;
     bp += 32;
   }

@@ -4,6 +4,8 @@
  * rows from a shared counter until none are left (Atomics.wait/notify hand-off, no copies). Opt-in:
  * `await enableTensorThreads(2)`; `disableTensorThreads()` stops the helpers.
  */
+// Node 20 has relaxed SIMD (the FMA kernel build) behind a V8 flag: set it before the module compiles.
+import '../backend/relaxed-simd.node.js';
 import { Worker } from 'node:worker_threads';
 import { setGemmSplitter, tensorWasmShared } from './wasm.js';
 

@@ -7,6 +7,8 @@
  */
 import { registerBackend, registerKernel } from '../backend/registry.js';
 import { wasmBase64 } from '../wasm/tensor.wasm.js';
+import { wasmBase64 as relaxedBase64 } from '../wasm/tensor-relaxed.wasm.js';
+import { relaxedSimdAvailable } from '../backend/relaxed-simd.js';
 import { type ComplexArray, GEMM_KERNEL, PERMUTE_KERNEL, type GemmKernel, type PermuteKernel, gemmJs, permuteJs } from './kernels.js';
 
 interface TensorExports {
@@ -42,7 +44,8 @@ function instance(): { memory: WebAssembly.Memory; exports: TensorExports } | nu
   if (state !== undefined) return state;
   try {
     const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
-    const module = new WebAssembly.Module(decodeBase64(wasmBase64) as Uint8Array<ArrayBuffer>);
+    // The relaxed-SIMD build (FMA in the 3M micro-kernel) wherever it validates; helper threads get this same module.
+    const module = new WebAssembly.Module(decodeBase64(relaxedSimdAvailable() ? relaxedBase64 : wasmBase64) as Uint8Array<ArrayBuffer>);
     compiled = module;
     const inst = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
     // A module needing more packing scratch than reserved here would write past it.
