@@ -10,7 +10,8 @@ import { greedyPath } from '../../src/contraction/greedy.js';
 import { replanSliced } from '../../src/contraction/replan.js';
 import { sliceTree } from '../../src/contraction/slicing.js';
 import { ContractionTree } from '../../src/contraction/tree.js';
-import { einsumDirect, randomProblem, randomTensors, slicedSum } from './naive-einsum.js';
+import { einsumDirect, slicedSum } from './naive-einsum.js';
+import { sliceCase } from './slice-case.js';
 import { assertValid, close } from './tree-asserts.js';
 
 test('slice exchange keeps the cheapest offer and hands it only to costlier takers', () => {
@@ -29,10 +30,7 @@ test('slice exchange keeps the cheapest offer and hands it only to costlier take
 
 test('re-planning continues from a cheaper shared slicing and stays exact', () => {
   for (let seed = 1; seed <= 4; seed++) {
-    const p = randomProblem(seed * 97, 10, 14);
-    const tensors = randomTensors(p, seed);
-    const tree = ContractionTree.fromPath(p, greedyPath(p));
-    const target = Math.max(1, Math.floor(tree.cost().width) - 3);
+    const { p, tensors, tree, target } = sliceCase(seed * 97, 10, 14, seed, 3);
     const poor = sliceTree(tree, { maxWidth: target, reconfigureEvery: 0 });
     if (poor.cost.width > target + 1e-9) continue;
     const good = sliceTree(tree, { maxWidth: target, reconfigureEvery: 1, subtreeSize: 6 });

@@ -6,6 +6,7 @@ import { sliceTree } from '../../src/contraction/slicing.js';
 import { greedyPath } from '../../src/contraction/greedy.js';
 import { ContractionTree } from '../../src/contraction/tree.js';
 import { executePath, einsumDirect, randomProblem, randomTensors, slicedSum } from './naive-einsum.js';
+import { sliceCase } from './slice-case.js';
 import { assertValid, close } from './tree-asserts.js';
 
 
@@ -82,10 +83,7 @@ test('reconfiguration skipping cheap nodes (minCost) never increases cost and ke
 
 test('slicing with reconfiguration passes that skip cheap nodes (minShare) stays exact', () => {
   for (let seed = 1; seed <= 6; seed++) {
-    const p = randomProblem(seed * 59, 8, 12);
-    const tensors = randomTensors(p, seed);
-    const tree = ContractionTree.fromPath(p, greedyPath(p));
-    const target = Math.max(1, Math.floor(tree.cost().width) - 3);
+    const { p, tensors, tree, target } = sliceCase(seed * 59, 8, 12, seed, 3);
     const s = sliceTree(tree, { maxWidth: target, minShare: 0.01, reconfigureEvery: 1, subtreeSize: 5 });
     assertValid(s.tree, p.inputs.length);
     if (s.cost.width > target + 1e-9) continue; // output indices alone too wide

@@ -7,16 +7,14 @@ import { bisectionTree } from '../../src/contraction/finders/bisection.js';
 import { ContractionTree } from '../../src/contraction/tree.js';
 import type { ContractionProblem } from '../../src/contraction/types.js';
 import { einsumDirect, randomProblem, randomTensors, slicedSum } from './naive-einsum.js';
+import { sliceCase } from './slice-case.js';
 import { assertValid, close } from './tree-asserts.js';
 
 
 
 test('re-planning around a slice set keeps the width target, never costs more, and sums to the unsliced result', () => {
   for (let seed = 1; seed <= 8; seed++) {
-    const p = randomProblem(seed * 211, 11, 16);
-    const tensors = randomTensors(p, seed);
-    const tree = ContractionTree.fromPath(p, greedyPath(p));
-    const target = Math.max(1, Math.floor(tree.cost().width) - 3);
+    const { p, tensors, tree, target } = sliceCase(seed * 211, 11, 16, seed, 3);
     const start = sliceTree(tree, { maxWidth: target, reconfigureEvery: 0 });
     if (start.cost.width > target + 1e-9) continue; // output indices alone too wide
     const r = replanSliced(p, start, { maxWidth: target, maxRounds: 6, deadline: Date.now() + 60_000, seed });
@@ -54,10 +52,7 @@ test('slicedProblem shrinks exactly the sliced indices; dropUnneededSlices keeps
 
 test('sliceTree with initial slices meets the width target and keeps the result', () => {
   for (let seed = 1; seed <= 6; seed++) {
-    const p = randomProblem(seed * 73, 8, 12);
-    const tensors = randomTensors(p, seed);
-    const tree = ContractionTree.fromPath(p, greedyPath(p));
-    const target = Math.max(1, Math.floor(tree.cost().width) - 2);
+    const { p, tensors, tree, target } = sliceCase(seed * 73, 8, 12, seed, 2);
     const out = new Set(p.output);
     const initial = [...new Set(p.inputs.flat())].filter((i) => !out.has(i)).slice(0, 1);
     const s = sliceTree(tree, { maxWidth: target, initial });
