@@ -11,6 +11,7 @@ import { registerBackend, registerKernel } from '../backend/registry.js';
 import { wasmBase64 } from '../wasm/sv.wasm.js';
 import { wasmBase64 as relaxedBase64 } from '../wasm/sv-relaxed.wasm.js';
 import { relaxedSimdAvailable } from '../backend/relaxed-simd.js';
+import { decodeWasmBase64 } from '../backend/wasm-binary.js';
 import { SV_APPLY, applyJs, partRange, planOp, type Amps, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import type { Precision } from '../engine/types.js';
 
@@ -35,18 +36,11 @@ export type SvWasmVariant = 'simd' | 'relaxed-simd';
 const moduleCache = new Map<SvWasmVariant, WebAssembly.Module>();
 let available: boolean | undefined;
 
-function bytes(b64: string): Uint8Array<ArrayBuffer> {
-  const s = atob(b64);
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  return b;
-}
-
 /** Whether WASM SIMD with shared memory works here (feature detection, no side effects). */
 export function wasmSimdAvailable(): boolean {
   if (available === undefined) {
     try {
-      available = typeof WebAssembly === 'object' && typeof SharedArrayBuffer === 'function' && WebAssembly.validate(bytes(wasmBase64));
+      available = typeof WebAssembly === 'object' && typeof SharedArrayBuffer === 'function' && WebAssembly.validate(decodeWasmBase64(wasmBase64));
     } catch {
       available = false;
     }
@@ -61,7 +55,7 @@ export function svWasmVariant(): SvWasmVariant {
 
 function wasmModule(v: SvWasmVariant): WebAssembly.Module {
   let m = moduleCache.get(v);
-  if (!m) moduleCache.set(v, (m = new WebAssembly.Module(bytes(v === 'relaxed-simd' ? relaxedBase64 : wasmBase64))));
+  if (!m) moduleCache.set(v, (m = new WebAssembly.Module(decodeWasmBase64(v === 'relaxed-simd' ? relaxedBase64 : wasmBase64))));
   return m;
 }
 

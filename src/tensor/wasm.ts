@@ -9,6 +9,7 @@ import { registerBackend, registerKernel } from '../backend/registry.js';
 import { wasmBase64 } from '../wasm/tensor.wasm.js';
 import { wasmBase64 as relaxedBase64 } from '../wasm/tensor-relaxed.wasm.js';
 import { relaxedSimdAvailable } from '../backend/relaxed-simd.js';
+import { decodeWasmBase64 } from '../backend/wasm-binary.js';
 import { type ComplexArray, GEMM_KERNEL, PERMUTE_KERNEL, type GemmKernel, type PermuteKernel, gemmJs, permuteJs } from './kernels.js';
 
 interface TensorExports {
@@ -33,19 +34,12 @@ const PACK_BYTES = (128 / 4) * 128 * 64 + 128 * 32;
 let state: { memory: WebAssembly.Memory; exports: TensorExports } | null | undefined;
 let compiled: WebAssembly.Module | undefined;
 
-function decodeBase64(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 function instance(): { memory: WebAssembly.Memory; exports: TensorExports } | null {
   if (state !== undefined) return state;
   try {
     const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
     // The relaxed-SIMD build (FMA in the 3M micro-kernel) wherever it validates; helper threads get this same module.
-    const module = new WebAssembly.Module(decodeBase64(relaxedSimdAvailable() ? relaxedBase64 : wasmBase64) as Uint8Array<ArrayBuffer>);
+    const module = new WebAssembly.Module(decodeWasmBase64(relaxedSimdAvailable() ? relaxedBase64 : wasmBase64));
     compiled = module;
     const inst = new WebAssembly.Instance(module, { env: { memory, abort: () => { throw new Error('wasm abort'); } } });
     // A module needing more packing scratch than reserved here would write past it.
