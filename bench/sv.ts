@@ -2,7 +2,7 @@
  * `npm run bench:sv [-- --max-qubits 26 --min-qubits 20 --sizes 20,24 --fuse 3,4 --threads 1,2 --depth 20 --no-qc --qc-sizes 16 --no-files]`: fast state-vector
  * benchmark. Measures this machine's copy bandwidth, then runs random grid circuits (depth 20) and
  * qsim's circuit_q24/circuit_q30 (../shared/circuits) at n = 20, 24, 26, 28, 30 (up to
- * --max-qubits), single precision, for each fusion size on 1 and 2 threads (from 28 qubits on, only
+ * --max-qubits), single precision, for each fusion size (and --blocking choice) on 1 and 2 threads (from 28 qubits on, only
  * the largest thread count unless --all-threads); and the same kind of 16/20-qubit circuits
  * through the npm package quantum-circuit. Prints a table and one JSON line per row.
  * Bandwidth counts bytes read + written: one fused op sweeps the state once (2 × state bytes).
@@ -17,6 +17,7 @@ import { StatevectorEngine, planCircuit, localExecutor, DEFAULT_FUSE } from '../
 import { allocState, sampleIndices } from '../src/statevector/state.js';
 import { Rng } from '../src/statevector/rng.js';
 import { threadExecutor } from '../src/statevector/threads.node.js';
+import { defaultBlocking, scheduleBlocks, type BlockingOptions } from '../src/statevector/cache-blocking.js';
 import { gridCircuit } from './sv-circuits.js';
 import { svWasmVariant } from '../src/statevector/wasm.js';
 import { disableRelaxedSimd } from '../src/backend/relaxed-simd.js';
@@ -37,6 +38,15 @@ const withQc = !args.includes('--no-qc');
 const qcSizes = opt('qc-sizes', '16,20').split(',').map(Number);
 const withFiles = !args.includes('--no-files');
 const allThreads = args.includes('--all-threads');
+// Cache blockings to compare, each BITS/HIGH (log2 group size / high positions per window; 0 = no
+// blocking), e.g. --blocking 0,20/4,18/4; default: the engine's default.
+const blockingList: Array<BlockingOptions | undefined> = opt('blocking', '')
+  .split(',')
+  .filter((x) => x !== '')
+  .map((x) => {
+    const [bits, high] = x.split('/').map(Number);
+    return { blockBits: bits, high: high ?? defaultBlocking('single').high };
+  });
 // --plain-simd: the SIMD128 kernel build instead of the relaxed-SIMD (FMA) one, for comparison.
 if (args.includes('--plain-simd')) disableRelaxedSimd(true);
 // npm runs scripts from the repository root; the shared circuits sit next to it.
@@ -62,8 +72,12 @@ interface Row {
   engine: string;
   threads: number;
   fuse: number;
+  /** Cache blocking: log2 group size / high positions per window, or none. */
+  blocking?: string;
   gates: number;
   passes: number;
+  /** Memory sweeps after cache blocking (≤ passes). */
+  sweeps?: number;
   seconds: number;
   gatesPerSecond: number;
   gbPerSecond: number;
@@ -81,16 +95,21 @@ function report(r: Row): void {
 const copy = copyBandwidth();
 console.log(`copy bandwidth (TypedArray.set, 256 MiB, read+write): ${copy.toFixed(2)} GB/s; free memory ${(freemem() / 1024 ** 3).toFixed(1)} GiB; kernels: ${svWasmVariant()}`);
 
-async function timeTaizhang(name: string, c: Circuit, threads: number, fuse: number): Promise<Row> {
+async function timeTaizhang(name: string, c: Circuit, threads: number, fuse: number, blocking?: BlockingOptions): Promise<Row> {
   const n = c.numQubits;
-  const passes = planCircuit(c, fuse).reduce((s, st) => s + (st.kind === 'ops' ? st.ops.length : 0), 0);
-  const e = new StatevectorEngine({ executor: () => threadExecutor(threads) });
+  const plan = planCircuit(c, fuse);
+  const passes = plan.reduce((s, st) => s + (st.kind === 'ops' ? st.ops.length : 0), 0);
+  // Memory sweeps: a cache-blocked window of ops streams the state once.
+  const b = blocking ?? defaultBlocking('single');
+  const blocked = b.blockBits > b.high && n >= b.blockBits + 2;
+  const sweeps = plan.reduce((s, st) => s + (st.kind !== 'ops' ? 0 : blocked ? scheduleBlocks(st.ops, n, b).length : st.ops.length), 0);
+  const e = new StatevectorEngine({ executor: () => threadExecutor(threads, undefined, blocking) });
   const t = performance.now();
   await e.run(c, { precision: 'single', fuse, amplitudes: ['0'.repeat(n)] });
   const seconds = (performance.now() - t) / 1000;
   const gates = c.gates().length;
   const gb = (passes * 2 * 2 ** n * 8) / seconds / 1e9;
-  return { circuit: name, qubits: n, engine: 'taizhang', threads, fuse, gates, passes, seconds, gatesPerSecond: gates / seconds, gbPerSecond: gb, copyGBs: copy, fractionOfCopy: gb / copy };
+  return { circuit: name, qubits: n, engine: 'taizhang', threads, fuse, blocking: blocked ? `${b.blockBits}/${b.high}` : 'none', gates, passes, sweeps, seconds, gatesPerSecond: gates / seconds, gbPerSecond: gb, copyGBs: copy, fractionOfCopy: gb / copy };
 }
 
 for (const n of sizes) {
@@ -108,10 +127,11 @@ for (const n of sizes) {
   }
   const threadsHere = n >= 28 && !allThreads ? [Math.max(...threadList)] : threadList;
   for (const [name, c] of circuits)
-    for (const fuse of fuses) {
+    for (const fuse of fuses)
+      for (const blocking of blockingList.length ? blockingList : [undefined]) {
       let one: number | undefined;
       for (const threads of threadsHere) {
-        const r = await timeTaizhang(name, c, threads, fuse);
+        const r = await timeTaizhang(name, c, threads, fuse, blocking);
         if (threads === 1) one = r.seconds;
         else if (one) r.speedup = one / r.seconds;
         report(r);
@@ -160,9 +180,9 @@ if (withQc) {
   }
 }
 
-console.log('\ncircuit            n  engine           thr fuse gates passes   seconds   gates/s    GB/s  %copy  speedup');
+console.log('\ncircuit            n  engine           thr fuse block gates passes sweeps   seconds   gates/s    GB/s  %copy  speedup');
 for (const r of rows)
   console.log(
-    `${r.circuit.padEnd(18)} ${String(r.qubits).padStart(2)}  ${r.engine.padEnd(15)} ${String(r.threads).padStart(3)} ${String(r.fuse).padStart(4)} ${String(r.gates).padStart(5)} ${String(r.passes).padStart(6)} ${r.seconds.toFixed(3).padStart(9)} ${r.gatesPerSecond.toExponential(2).padStart(9)} ${r.gbPerSecond.toFixed(2).padStart(7)} ${(100 * r.fractionOfCopy).toFixed(0).padStart(5)}% ${r.speedup !== undefined ? r.speedup.toFixed(2).padStart(8) : ''}`,
+    `${r.circuit.padEnd(18)} ${String(r.qubits).padStart(2)}  ${r.engine.padEnd(15)} ${String(r.threads).padStart(3)} ${String(r.fuse).padStart(4)} ${String(r.blocking ?? '').padStart(5)} ${String(r.gates).padStart(5)} ${String(r.passes).padStart(6)} ${String(r.sweeps ?? '').padStart(6)} ${r.seconds.toFixed(3).padStart(9)} ${r.gatesPerSecond.toExponential(2).padStart(9)} ${r.gbPerSecond.toFixed(2).padStart(7)} ${(100 * r.fractionOfCopy).toFixed(0).padStart(5)}% ${r.speedup !== undefined ? r.speedup.toFixed(2).padStart(8) : ''}`,
   );
 process.exit(0);

@@ -13,6 +13,7 @@ import { ResourceError } from '../formats/errors.js';
 import { Rng, randomSeed } from './rng.js';
 import { fuseGates, type FusedOp } from './fusion.js';
 import { routeGlobalTargets } from './global-qubits.js';
+import { blockedSteps, defaultBlocking, runSteps, type BlockingOptions } from './cache-blocking.js';
 import { SV_APPLY, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import {
   allocState, amplitudeAt, copyState, expectation, flatState, measureQubit, probabilities, sampleIndices, setZeroState, stateBytes,
@@ -51,22 +52,33 @@ export interface StatevectorOptions {
   readonly backend?: string;
   /** Creates the executor for a request (default: current thread). */
   readonly executor?: (request: SimulationRequest, numQubits: number) => SvExecutor;
+  /**
+   * Cache blocking for the default executor (cache-blocking.ts; default `defaultBlocking(precision)`;
+   * `blockBits: 0` turns it off).
+   */
+  readonly blocking?: BlockingOptions;
 }
 
 /** Single-thread executor over any registered kernel backend. */
-export function localExecutor(backend?: string): SvExecutor {
+export function localExecutor(backend?: string, blocking?: BlockingOptions): SvExecutor {
   return {
     alloc: (n, precision, bits) =>
       resolveBackend(SV_APPLY, backend) === 'wasm-simd' ? allocWasmState(n, precision, bits) : allocState(n, precision, bits),
     apply(state, ops) {
       const kernel = getKernel<ApplyKernel>(SV_APPLY, backend);
-      for (const op of routeGlobalTargets(ops, state.numQubits, state.chunkBits)) kernel(state, op, 0, 1);
+      const routed = routeGlobalTargets(ops, state.numQubits, state.chunkBits);
+      runSteps(state, blockedSteps(state, routed, blockingFor(state, blocking)), kernel, 0, 1);
     },
   };
 }
 
-type ExecutorFactory = (request: SimulationRequest, numQubits: number, backend?: string) => SvExecutor;
-let defaultFactory: ExecutorFactory = (_request, _n, backend) => localExecutor(backend);
+/** The cache blocking an executor uses: its own, else the default for the state's precision. */
+export function blockingFor(state: ChunkedState, blocking: BlockingOptions | undefined): BlockingOptions {
+  return blocking ?? defaultBlocking(state.chunks[0] instanceof Float32Array ? 'single' : 'double');
+}
+
+type ExecutorFactory = (request: SimulationRequest, numQubits: number, backend?: string, blocking?: BlockingOptions) => SvExecutor;
+let defaultFactory: ExecutorFactory = (_request, _n, backend, blocking) => localExecutor(backend, blocking);
 
 /** Replaces the executor used when an engine has none (Node's thread pool installs itself here). */
 export function setDefaultExecutorFactory(factory: ExecutorFactory): void {
@@ -169,7 +181,7 @@ export class StatevectorEngine implements Engine {
     const fuse = request.fuse ?? DEFAULT_FUSE;
     if (!Number.isInteger(fuse) || fuse < 1 || fuse > 8) throw new RangeError(`fuse must be an integer from 1 to 8, got ${fuse}`);
     const rng = new Rng(request.seed ?? randomSeed());
-    const exec = this.options.executor ? this.options.executor(request, n) : defaultFactory(request, n, this.options.backend);
+    const exec = this.options.executor ? this.options.executor(request, n) : defaultFactory(request, n, this.options.backend, this.options.blocking);
     try {
       const steps = planCircuit(circuit, fuse);
       const state = exec.alloc(n, precision, this.options.maxChunkBits ?? defaultChunkBits(precision));

@@ -33,8 +33,21 @@ export interface KernelOp {
   readonly perm: Int32Array;
 }
 
-/** The kernel signature: applies `op` to the part `part` of `parts` of the iteration space. */
-export type ApplyKernel = (state: ChunkedState, op: KernelOp, part: number, parts: number) => void;
+/**
+ * Restricts an op to the amplitudes whose bits at the local positions `fixed` (ascending, none of
+ * them the op's) equal those of `values`: one cache block of a blocked window (cache-blocking.ts).
+ */
+export interface Restriction {
+  readonly fixed: Int32Array;
+  readonly values: number;
+}
+
+/**
+ * The kernel signature: applies `op` to the part `part` of `parts` of the iteration space, or of
+ * the restricted space. `scratchSlot` (default `part`) picks the calling thread's scratch area where
+ * a backend has one: threads working on separate blocks all run part 0 of 1 and must not share it.
+ */
+export type ApplyKernel = (state: ChunkedState, op: KernelOp, part: number, parts: number, scratchSlot?: number, restrict?: Restriction) => void;
 
 /** Kernel name in the backend registry. */
 export const SV_APPLY = 'sv.apply';
@@ -110,6 +123,21 @@ export function planOp(op: KernelOp, chunkBits: number, numChunks: number): OpPl
   return plan;
 }
 
+const restrictCache = new WeakMap<OpPlan, WeakMap<Int32Array, OpPlan>>();
+
+/** An op's plan restricted to the amplitudes with the given bits at `restrict.fixed` (see Restriction). */
+export function restrictPlan(plan: OpPlan, restrict: Restriction): OpPlan {
+  let byFixed = restrictCache.get(plan);
+  if (!byFixed) restrictCache.set(plan, (byFixed = new WeakMap()));
+  let base = byFixed.get(restrict.fixed);
+  if (!base) {
+    const lZero = Int32Array.from([...plan.lZero, ...restrict.fixed].sort((a, b) => a - b));
+    base = { ...plan, lZero, nL: plan.nL >>> restrict.fixed.length };
+    byFixed.set(restrict.fixed, base);
+  }
+  return { ...base, lMask: base.lMask | restrict.values };
+}
+
 /** The [begin, end) slice of `total` items that part `part` of `parts` owns. */
 export function partRange(total: number, part: number, parts: number): [number, number] {
   return [Math.floor((total * part) / parts), Math.floor((total * (part + 1)) / parts)];
@@ -160,14 +188,14 @@ function swapLocalGlobal(state: ChunkedState, l: number, g: number, part: number
  * Plain TypeScript kernel. Every amplitude is computed by the same arithmetic whatever `parts` is,
  * so results are bit-identical across thread counts.
  */
-export const applyJs: ApplyKernel = (state, op, part, parts) => {
+export const applyJs: ApplyKernel = (state, op, part, parts, _slot, restrict) => {
   const L = state.chunkBits;
   const chunks = state.chunks;
   if (isLocalGlobalSwap(op, L)) {
     swapLocalGlobal(state, op.pos[0], op.pos[1], part, parts);
     return;
   }
-  const pl = planOp(op, L, chunks.length);
+  const pl = restrict ? restrictPlan(planOp(op, L, chunks.length), restrict) : planOp(op, L, chunks.length);
   const k = op.pos.length;
   const dim = 1 << k;
   const dl = 1 << pl.kl;
@@ -179,7 +207,7 @@ export const applyJs: ApplyKernel = (state, op, part, parts) => {
   const m = op.matrix;
   const lo = pl.lo;
   // Fast path: one local target, no controls (the most common op after fusion of 1 qubit).
-  if (op.kind === 'dense' && k === 1 && pl.kl === 1 && op.ctrl.length === 0) {
+  if (op.kind === 'dense' && k === 1 && pl.kl === 1 && op.ctrl.length === 0 && pl.lMask === 0) {
     const m0 = m[0], m1 = m[1], m2 = m[2], m3 = m[3], m4 = m[4], m5 = m[5], m6 = m[6], m7 = m[7];
     const stride = 2 * lo[1];
     for (let t = begin; t < end; ) {

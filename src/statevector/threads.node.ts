@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { SimulationRequest } from '../engine/types.js';
 import { setDefaultExecutorFactory, type SvExecutor } from './engine.js';
+import type { BlockingOptions } from './cache-blocking.js';
 import { createThreadPool } from './threads.js';
 
 export { barrier, type ThreadsAttach, type ThreadsMessage } from './threads.js';
@@ -22,9 +23,10 @@ const pool = createThreadPool((onError) => {
 /**
  * An executor running `threads` ways on worker_threads (the calling thread is one of them).
  * @param backend kernel backend (default: best available)
+ * @param blocking cache blocking (default: by precision; `blockBits: 0` turns it off)
  */
-export function threadExecutor(threads: number, backend?: string): SvExecutor {
-  return pool.executor(threads, backend);
+export function threadExecutor(threads: number, backend?: string, blocking?: BlockingOptions): SvExecutor {
+  return pool.executor(threads, backend, blocking);
 }
 
 function defaultThreads(request: SimulationRequest, n: number): number {
@@ -35,6 +37,6 @@ function defaultThreads(request: SimulationRequest, n: number): number {
 
 /** Installs the threaded executor as the engine default (done by importing `taizhang/node`). */
 export function installThreads(): void {
-  setDefaultExecutorFactory((request, n, backend) => threadExecutor(defaultThreads(request, n), backend));
+  setDefaultExecutorFactory((request, n, backend, blocking) => threadExecutor(defaultThreads(request, n), backend, blocking));
 }
 installThreads();

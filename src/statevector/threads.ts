@@ -1,14 +1,16 @@
 /**
  * Thread executor for the fast state-vector engine, isomorphic: the state lives in shared memory
  * (one shared WebAssembly.Memory or SharedArrayBuffer per chunk); every thread applies the same op
- * list to its own slice of the iteration space and all meet at a barrier after each op. A slice's
+ * list to its own slice of the iteration space (or, for a cache-blocked window, its own blocks) and
+ * all meet at a barrier after each step. A slice's
  * amplitudes are computed by exactly the same arithmetic whatever the thread count, so results are
  * bit-identical for any `threads`. Workers come from an adapter: worker_threads in Node
  * (threads.node.ts), Web Workers in browsers (threads.web.ts).
  */
 import { getKernel, resolveBackend } from '../backend/registry.js';
 import type { Precision } from '../engine/types.js';
-import { localExecutor, type SvExecutor } from './engine.js';
+import { blockingFor, localExecutor, type SvExecutor } from './engine.js';
+import { blockedSteps, runSteps, type BlockStep, type BlockingOptions } from './cache-blocking.js';
 import { SV_APPLY, type Amps, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import { allocWasmState, attachChunk, chunkMemory, chunkVariant, chunkView, type SvWasmVariant } from './wasm.js';
 import { routeGlobalTargets } from './global-qubits.js';
@@ -39,7 +41,7 @@ export interface ThreadsAttach {
 }
 
 /** Messages from the main thread: attach a state, apply ops to it (then meet at the barrier), detach. */
-export type ThreadsMessage = ThreadsAttach | { readonly type: 'ops'; readonly ops: readonly KernelOp[] } | { readonly type: 'detach' };
+export type ThreadsMessage = ThreadsAttach | { readonly type: 'steps'; readonly steps: readonly BlockStep[] } | { readonly type: 'detach' };
 
 /**
  * The little of a worker the executor needs: Node's worker_threads and browser Web Workers both
@@ -58,8 +60,9 @@ export interface ThreadPool {
    * An executor running `threads` ways (the calling thread is one of them, so it must be allowed to
    * block on `Atomics.wait`: Node's main thread or a browser Web Worker, not a page's main thread).
    * @param backend kernel backend (default: best available)
+   * @param blocking cache blocking (default: by precision; `blockBits: 0` turns it off)
    */
-  executor(threads: number, backend?: string): SvExecutor;
+  executor(threads: number, backend?: string, blocking?: BlockingOptions): SvExecutor;
 }
 
 /**
@@ -81,11 +84,11 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
     }
     return pool.slice(0, count);
   };
-  return { executor: (threads, backend) => makeExecutor(threads, backend) };
+  return { executor: (threads, backend, blocking) => makeExecutor(threads, backend, blocking) };
 
-  function makeExecutor(threads: number, backend?: string): SvExecutor {
+  function makeExecutor(threads: number, backend?: string, blocking?: BlockingOptions): SvExecutor {
     const chosen = resolveBackend(SV_APPLY, backend);
-    if (threads <= 1) return localExecutor(chosen);
+    if (threads <= 1) return localExecutor(chosen, blocking);
     const token = {};
     let helpers: ThreadWorker[] = [];
     let ctlBuf: SharedArrayBuffer | undefined;
@@ -132,17 +135,15 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
         if (!ctlBuf) throw new Error('threadExecutor: apply before alloc');
         const kernel = getKernel<ApplyKernel>(SV_APPLY, chosen);
         const routed = routeGlobalTargets(ops, state.numQubits, state.chunkBits);
+        const steps = blockedSteps(state, routed, blockingFor(state, blocking));
         if (state !== shared) {
-          for (const op of routed) kernel(state, op, 0, 1);
+          runSteps(state, steps, kernel, 0, 1);
           return;
         }
         attach();
         const ctl = new Int32Array(ctlBuf);
-        for (const w of helpers) w.postMessage({ type: 'ops', ops: routed } satisfies ThreadsMessage);
-        for (const op of routed) {
-          kernel(state, op, 0, threads);
-          barrier(ctl, threads);
-        }
+        for (const w of helpers) w.postMessage({ type: 'steps', steps } satisfies ThreadsMessage);
+        runSteps(state, steps, kernel, 0, threads, () => barrier(ctl, threads));
         if (poolError) throw poolError;
       },
       close() {
@@ -179,10 +180,7 @@ export function threadWorkerHandler(): (msg: ThreadsMessage) => void {
     } else if (msg.type === 'detach') job = undefined;
     else if (job) {
       const { state, ctl, kernel, data } = job;
-      for (const op of msg.ops) {
-        kernel(state, op, data.part, data.parts);
-        barrier(ctl, data.parts);
-      }
+      runSteps(state, msg.steps, kernel, data.part, data.parts, () => barrier(ctl, data.parts));
     }
   };
 }

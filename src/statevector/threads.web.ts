@@ -6,6 +6,7 @@
  * `Atomics.wait`, which a page's main thread may not do.
  */
 import { setDefaultExecutorFactory, type SvExecutor } from './engine.js';
+import type { BlockingOptions } from './cache-blocking.js';
 import { createThreadPool, type SpawnThreadWorker, type ThreadPool } from './threads.js';
 
 /** The shape of the browser's Worker constructor that the pool uses. */
@@ -30,12 +31,13 @@ let pool: ThreadPool | undefined;
 /**
  * An executor running `threads` ways on Web Workers (the calling worker is one of them).
  * @param WorkerCtor the Worker constructor (default: the global one)
+ * @param blocking cache blocking (default: by precision; `blockBits: 0` turns it off)
  */
-export function webThreadExecutor(threads: number, backend?: string, WorkerCtor?: WebWorkerConstructor): SvExecutor {
+export function webThreadExecutor(threads: number, backend?: string, WorkerCtor?: WebWorkerConstructor, blocking?: BlockingOptions): SvExecutor {
   const ctor = WorkerCtor ?? (globalThis as unknown as { Worker?: WebWorkerConstructor }).Worker;
   if (!ctor) throw new Error('webThreadExecutor: no Worker constructor in this environment');
   pool ??= createThreadPool(webWorkerSpawner(ctor));
-  return pool.executor(threads, backend);
+  return pool.executor(threads, backend, blocking);
 }
 
 /**
@@ -43,5 +45,5 @@ export function webThreadExecutor(threads: number, backend?: string, WorkerCtor?
  */
 export function installWebThreads(threads?: number): void {
   const n = threads ?? (globalThis as unknown as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
-  setDefaultExecutorFactory((request, _numQubits, backend) => webThreadExecutor(request.threads ?? n, backend));
+  setDefaultExecutorFactory((request, _numQubits, backend, blocking) => webThreadExecutor(request.threads ?? n, backend, undefined, blocking));
 }

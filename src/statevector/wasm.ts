@@ -12,7 +12,7 @@ import { wasmBase64 } from '../wasm/sv.wasm.js';
 import { wasmBase64 as relaxedBase64 } from '../wasm/sv-relaxed.wasm.js';
 import { relaxedSimdAvailable } from '../backend/relaxed-simd.js';
 import { decodeWasmBase64 } from '../backend/wasm-binary.js';
-import { SV_APPLY, applyJs, partRange, planOp, type Amps, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
+import { SV_APPLY, applyJs, partRange, planOp, restrictPlan, type Amps, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import type { Precision } from '../engine/types.js';
 
 /** Bytes before the amplitudes: 15 scratch slots of 64 KiB (one per thread) plus a reserved page. */
@@ -124,10 +124,13 @@ function splitSplat(matrix: Float64Array, entries: number, lanes = 2): Float64Ar
 /** Writes the op's tables into scratch slot `slot` of a chunk memory. */
 function writeScratch(cm: ChunkMem, op: KernelOp, slot: number, single: boolean, lo: Int32Array, lZero: Int32Array): number {
   const base = slot * SLOT_BYTES + PAGE;
+  const buf = cm.memory.buffer;
+  // The index tables are tiny and differ per cache block (restricted plans): always written.
+  new Int32Array(buf, base + 34816, lo.length).set(lo);
+  new Int32Array(buf, base + 35072, lZero.length).set(lZero);
   if (cm.slotOp[slot] === op) return base;
   const k = op.pos.length;
   const dim = 1 << k;
-  const buf = cm.memory.buffer;
   const entries = op.kind === 'diag' ? dim : op.kind === 'perm' ? 0 : dim * dim;
   // Layout: [0, 32 KiB) matrix, then tmp (1 KiB: each column and its re/im swap), lo (128 B), lz.
   if (op.kind === 'perm') {
@@ -152,17 +155,15 @@ function writeScratch(cm: ChunkMem, op: KernelOp, slot: number, single: boolean,
       f.set([re, re, -im, im], 4 * e);
     }
   }
-  new Int32Array(buf, base + 34816, lo.length).set(lo);
-  new Int32Array(buf, base + 35072, lZero.length).set(lZero);
   cm.slotOp[slot] = op;
   return base;
 }
 
 /** The WASM SIMD kernel (falls back to the TypeScript kernel for ops it does not cover). */
-export const applyWasm: ApplyKernel = (state, op, part, parts) => {
+export const applyWasm: ApplyKernel = (state, op, part, parts, scratchSlot, restrict) => {
   const k = op.pos.length;
   const single = state.chunks[0] instanceof Float32Array;
-  const pl = planOp(op, state.chunkBits, state.chunks.length);
+  const pl = restrict ? restrictPlan(planOp(op, state.chunkBits, state.chunks.length), restrict) : planOp(op, state.chunkBits, state.chunks.length);
   const cm0 = chunkMem.get(state.chunks[0]);
   const bit0Used = pl.lZero.length > 0 && pl.lZero[0] === 0;
   // complex64 dense blocks take four bases per step (dense32q), diagonal ones two (one when bit 0
@@ -172,13 +173,13 @@ export const applyWasm: ApplyKernel = (state, op, part, parts) => {
   const pairs = single ? op.kind === 'diag' && !bit0Used : op.kind === 'dense';
   const perStep = quads ? 4 : pairs ? 2 : 1;
   if (!cm0 || pl.kg > 0 || k > MAX_K || pl.nL < perStep) {
-    applyJs(state, op, part, parts);
+    applyJs(state, op, part, parts, scratchSlot, restrict);
     return;
   }
   const nLw = pl.nL / perStep;
   const total = pl.nG * nLw;
   const [begin, end] = partRange(total, part, parts);
-  const slot = part % 15;
+  const slot = (scratchSlot ?? part) % 15;
   const dim = 1 << k;
   for (let t = begin; t < end; ) {
     const gi = Math.floor(t / nLw);
@@ -194,9 +195,10 @@ export const applyWasm: ApplyKernel = (state, op, part, parts) => {
     const base = writeScratch(cm, op, slot, single, pl.lo, pl.lZero);
     const b0 = t - gi * nLw, b1 = lend - gi * nLw;
     const ex = cm.exports;
-    if (op.kind === 'diag') (single ? (pairs ? ex.diag32 : ex.diag32s) : ex.diag64)(STATE_OFFSET, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1);
-    else if (op.kind === 'perm') ex.perm(STATE_OFFSET, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768, single ? 3 : 4);
-    else (single ? ex.dense32q : ex.dense64p)(STATE_OFFSET, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768);
+    const at = chunk.byteOffset;
+    if (op.kind === 'diag') (single ? (pairs ? ex.diag32 : ex.diag32s) : ex.diag64)(at, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1);
+    else if (op.kind === 'perm') ex.perm(at, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768, single ? 3 : 4);
+    else (single ? ex.dense32q : ex.dense64p)(at, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768);
     t = lend;
   }
 };

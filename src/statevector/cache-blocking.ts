@@ -1,0 +1,188 @@
+/**
+ * Cache blocking for the fast state-vector engine.
+ *
+ * Every fused op streams the whole state through memory once, and on this kind of machine a pass
+ * costs more in memory traffic (and in cache-set conflicts between the 2^k strided streams of a
+ * high-qubit block) than in arithmetic. So ops are grouped into *windows*: a window is a run of ops
+ * that all act inside one set S of `blockBits` bit positions — the lowest `blockBits − high` positions
+ * plus up to `high` others. For each value of the bits outside S the 2^blockBits amplitudes form an
+ * independent group (a few long contiguous runs) that fits in cache; every op of the window is
+ * applied to one group before the next group is touched, so the state streams through memory once
+ * per window instead of once per op. The kernels see a group as the op restricted to fixed values
+ * of the bits outside S (`Restriction`), so no data moves and no kernel changes shape.
+ *
+ * Windows are made as long as the circuit allows by list scheduling over the ops' dependency graph
+ * (an op depends on the previous op touching any of its positions): ready ops join the current
+ * window while their positions fit its set, then the window closes and the next one starts. Only
+ * ops on disjoint positions are reordered, so the result is the same state; rounding may differ from
+ * the unblocked order in the last bits, never with the thread count (the schedule does not depend
+ * on it), and each amplitude is computed by the same arithmetic in any group partition.
+ */
+import type { Precision } from '../engine/types.js';
+import { partRange, type ApplyKernel, type ChunkedState, type KernelOp, type Restriction } from './kernels.js';
+
+/** One step of a blocked schedule: a plain full-state op, or a window applied group by group. */
+export type BlockStep =
+  | { readonly kind: 'op'; readonly op: KernelOp }
+  /** `fixed`: the local positions outside the window's set, ascending (their values pick a group). */
+  | { readonly kind: 'window'; readonly ops: readonly KernelOp[]; readonly fixed: Int32Array };
+
+/** Cache-blocking parameters. */
+export interface BlockingOptions {
+  /** log2 of a group in amplitudes (0 turns blocking off). */
+  readonly blockBits: number;
+  /** How many positions of a window's set may lie above the always-included low ones. */
+  readonly high: number;
+}
+
+/**
+ * Defaults: 8 MiB groups (2^20 complex64, 2^19 complex128), so the groups of two threads sit in the
+ * L3 cache together, with up to 4 high positions per window (contiguous runs of 2^16 or 2^15
+ * amplitudes); chosen by `npm run bench:sv -- --block-bits`.
+ */
+export function defaultBlocking(precision: Precision): BlockingOptions {
+  return { blockBits: precision === 'single' ? 20 : 19, high: 4 };
+}
+
+const cache = new WeakMap<readonly KernelOp[], Map<string, readonly BlockStep[]>>();
+
+/**
+ * The ops (already routed: global positions only in local–global swaps) as a blocked schedule for
+ * a state with `chunkBits` local positions. A window of one op is emitted as a plain op (same
+ * traffic, no blocking overhead). Cached per batch and parameters.
+ */
+export function scheduleBlocks(ops: readonly KernelOp[], chunkBits: number, opts: BlockingOptions): readonly BlockStep[] {
+  const { blockBits, high } = opts;
+  const key = `${chunkBits}/${blockBits}/${high}`;
+  let byKey = cache.get(ops);
+  if (!byKey) cache.set(ops, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+
+  const base = blockBits - high; // positions below base are in every window's set
+  const m = ops.length;
+  const positions = ops.map((op) => [...op.pos, ...op.ctrl]);
+  const highOf = positions.map((ps) => ps.filter((p) => p >= base));
+  // Ops that fit no window: a position outside the chunk (global swaps) or too many high ones.
+  const windowable = positions.map((ps, j) => ps.every((p) => p < chunkBits) && highOf[j].length <= high);
+  // Dependency graph: edges from the previous op on each touched position.
+  const last = new Map<number, number>();
+  const succ: number[][] = Array.from({ length: m }, () => []);
+  const indeg = new Int32Array(m);
+  positions.forEach((ps, j) => {
+    const seen = new Set<number>();
+    for (const p of ps) {
+      const i = last.get(p);
+      if (i !== undefined && !seen.has(i)) {
+        seen.add(i);
+        succ[i].push(j);
+        indeg[j]++;
+      }
+      last.set(p, j);
+    }
+  });
+  // Ready ops in circuit order.
+  const ready: number[] = [];
+  const push = (j: number): void => {
+    let at = ready.length;
+    while (at > 0 && ready[at - 1] > j) at--;
+    ready.splice(at, 0, j);
+  };
+  for (let j = 0; j < m; j++) if (indeg[j] === 0) push(j);
+  const done = (j: number): void => {
+    for (const s of succ[j]) if (--indeg[s] === 0) push(s);
+  };
+
+  const out: BlockStep[] = [];
+  let emitted = 0;
+  while (emitted < m) {
+    // Plain ops first when they lead (they cannot join any window).
+    if (!windowable[ready[0]]) {
+      const j = ready.shift()!;
+      out.push({ kind: 'op', op: ops[j] });
+      done(j);
+      emitted++;
+      continue;
+    }
+    const set = new Set<number>();
+    const window: KernelOp[] = [];
+    for (let scan = 0; scan < ready.length; ) {
+      const j = ready[scan];
+      const extra = windowable[j] ? highOf[j].filter((p) => !set.has(p)) : undefined;
+      if (!extra || set.size + extra.length > high) {
+        scan++;
+        continue;
+      }
+      for (const p of extra) set.add(p);
+      ready.splice(scan, 1);
+      window.push(ops[j]);
+      done(j);
+      emitted++;
+      scan = 0; // ops made ready may come earlier in circuit order
+    }
+    if (window.length === 1) out.push({ kind: 'op', op: window[0] });
+    else {
+      // Fill the set up to `high` positions (lowest first: longer contiguous runs per group).
+      for (let p = base; set.size < high && p < chunkBits; p++) set.add(p);
+      const fixed: number[] = [];
+      for (let p = base; p < chunkBits; p++) if (!set.has(p)) fixed.push(p);
+      out.push({ kind: 'window', ops: window, fixed: Int32Array.from(fixed) });
+    }
+  }
+  byKey.set(key, out);
+  return out;
+}
+
+/** Whether blocking applies to a state: at least four groups per chunk. */
+export function blockingApplies(state: ChunkedState, opts: BlockingOptions): boolean {
+  return opts.blockBits > opts.high && opts.high >= 0 && state.chunkBits >= opts.blockBits + 2;
+}
+
+/**
+ * The steps to run a routed batch, blocked where blocking applies, else one plain step per op.
+ */
+export function blockedSteps(state: ChunkedState, ops: readonly KernelOp[], opts: BlockingOptions): readonly BlockStep[] {
+  if (blockingApplies(state, opts)) return scheduleBlocks(ops, state.chunkBits, opts);
+  return ops.map((op) => ({ kind: 'op', op }));
+}
+
+const chunkStates = new WeakMap<ChunkedState, ChunkedState[]>();
+
+/** Each chunk of a state as a one-chunk state (windows never reach global positions). */
+function singleChunks(state: ChunkedState): ChunkedState[] {
+  let list = chunkStates.get(state);
+  if (!list) {
+    list = state.chunks.map((c) => ({ numQubits: state.chunkBits, chunkBits: state.chunkBits, chunks: [c] }));
+    chunkStates.set(state, list);
+  }
+  return list;
+}
+
+/** Spreads the bits of `g` over the given ascending positions. */
+function deposit(g: number, positions: Int32Array): number {
+  let v = 0;
+  for (let j = 0; j < positions.length; j++) if ((g >>> j) & 1) v |= 1 << positions[j];
+  return v;
+}
+
+/**
+ * Runs steps as part `part` of `parts` threads: plain ops split their iteration space, windows
+ * split the groups (each thread runs the whole window on its own groups, so a window needs no
+ * barrier inside). `sync` runs after each step (the threads' barrier).
+ */
+export function runSteps(state: ChunkedState, steps: readonly BlockStep[], kernel: ApplyKernel, part: number, parts: number, sync?: () => void): void {
+  for (const st of steps) {
+    if (st.kind === 'op') kernel(state, st.op, part, parts);
+    else {
+      const chunks = singleChunks(state);
+      const perChunk = 2 ** st.fixed.length;
+      const [g0, g1] = partRange(chunks.length * perChunk, part, parts);
+      for (let g = g0; g < g1; g++) {
+        const restrict: Restriction = { fixed: st.fixed, values: deposit(g % perChunk, st.fixed) };
+        const sub = chunks[Math.floor(g / perChunk)];
+        for (const op of st.ops) kernel(sub, op, 0, 1, part, restrict);
+      }
+    }
+    sync?.();
+  }
+}

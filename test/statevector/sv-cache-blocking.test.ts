@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Rng } from '../../src/statevector/rng.js';
+import { simulateStatevector } from '../../src/statevector/reference.js';
+import { StatevectorEngine, planCircuit } from '../../src/statevector/engine.js';
+import { threadExecutor } from '../../src/statevector/threads.node.js';
+import { scheduleBlocks, type BlockingOptions } from '../../src/statevector/cache-blocking.js';
+import { routeGlobalTargets } from '../../src/statevector/global-qubits.js';
+import type { KernelOp } from '../../src/statevector/kernels.js';
+import { randomCircuit, maxDiff } from './sv-helpers.js';
+
+const touched = (op: KernelOp): number[] => [...op.pos, ...op.ctrl];
+
+test('cache blocking: the schedule is a reordering that keeps every position\'s op order, and windows stay in their set', () => {
+  const rng = new Rng(5);
+  let windows = 0, windowOps = 0;
+  for (let trial = 0; trial < 40; trial++) {
+    const n = 8 + (trial % 6);
+    const chunkBits = trial % 3 === 0 ? n - 2 : n;
+    const fuse = 1 + (trial % 4);
+    const opts: BlockingOptions = { blockBits: 4 + (trial % 3), high: trial % 4 };
+    for (const step of planCircuit(randomCircuit(n, 60, rng), fuse)) {
+      if (step.kind !== 'ops') continue;
+      const ops = routeGlobalTargets(step.ops, n, chunkBits);
+      const steps = scheduleBlocks(ops, chunkBits, opts);
+      const flat: KernelOp[] = [];
+      for (const st of steps) {
+        if (st.kind === 'op') flat.push(st.op);
+        else {
+          windows++;
+          windowOps += st.ops.length;
+          assert.ok(st.ops.length >= 2, 'a window holds at least two ops');
+          const fixed = new Set(st.fixed);
+          // The set: all local positions not fixed; exactly blockBits of them.
+          assert.equal(chunkBits - fixed.size, opts.blockBits);
+          for (const p of st.fixed) assert.ok(p >= opts.blockBits - opts.high && p < chunkBits);
+          for (const op of st.ops) for (const p of touched(op)) assert.ok(p < chunkBits && !fixed.has(p), `position ${p} outside the window's set`);
+          flat.push(...st.ops);
+        }
+      }
+      // Same ops, each once.
+      assert.equal(flat.length, ops.length);
+      assert.deepEqual(new Set(flat), new Set(ops));
+      // Per position, the ops touching it keep their order.
+      for (let p = 0; p < n; p++) {
+        const before = ops.filter((o) => touched(o).includes(p));
+        const after = flat.filter((o) => touched(o).includes(p));
+        assert.deepEqual(after, before, `order on position ${p} changed`);
+      }
+    }
+  }
+  assert.ok(windows > 20 && windowOps > 2 * windows, `windows were formed (${windows} windows, ${windowOps} ops)`);
+});
+
+test('cache blocking: blocked runs equal the reference and unblocked runs, bit-identical for 1, 2 and 3 threads, both backends, tiny chunks', async () => {
+  const rng = new Rng(31);
+  for (let trial = 0; trial < 6; trial++) {
+    const n = 8 + trial;
+    const c = randomCircuit(n, 50, rng);
+    const want = simulateStatevector(c);
+    const blocking: BlockingOptions = { blockBits: 4 + (trial % 2), high: 1 + (trial % 3) };
+    for (const backend of ['js', 'wasm-simd']) {
+      for (const chunkBits of [30, n - 2]) {
+        for (const precision of ['double', 'single'] as const) {
+          const fuse = 1 + (trial % 4);
+          const plain = await new StatevectorEngine({ maxChunkBits: chunkBits, executor: () => threadExecutor(1, backend, { blockBits: 0, high: 0 }) }).run(c, {
+            statevector: true, precision, fuse,
+          });
+          let first: Float32Array | Float64Array | undefined;
+          for (const threads of [1, 2, 3]) {
+            const e = new StatevectorEngine({ maxChunkBits: chunkBits, executor: () => threadExecutor(threads, backend, blocking) });
+            const sv = (await e.run(c, { statevector: true, precision, fuse })).statevector!;
+            const tol = precision === 'double' ? 1e-10 : 1e-4;
+            assert.ok(maxDiff(sv, want) < tol, `${backend} ${threads} threads ${precision} vs reference`);
+            assert.ok(maxDiff(sv, plain.statevector!) < (precision === 'double' ? 1e-12 : 1e-5), `${backend} ${precision} blocked vs unblocked`);
+            if (!first) first = sv;
+            else assert.deepEqual(sv, first, `${backend} ${threads} threads not bit-identical`);
+          }
+        }
+      }
+    }
+  }
+});
+
+test('cache blocking: engine option, trajectories and the default blocking on a state of many groups', async () => {
+  const rng = new Rng(12);
+  const c = randomCircuit(11, 40, rng);
+  const want = simulateStatevector(c);
+  const windows = planCircuit(c, 3).flatMap((st) => (st.kind === 'ops' ? scheduleBlocks(st.ops, 11, { blockBits: 5, high: 2 }) : []));
+  assert.ok(windows.some((st) => st.kind === 'window'), 'the run below goes through windows');
+  const r = await new StatevectorEngine({ blocking: { blockBits: 5, high: 2 } }).run(c, { statevector: true, precision: 'double', fuse: 3 });
+  assert.ok(maxDiff(r.statevector!, want) < 1e-10);
+  c.addCreg('m', 1);
+  c.measure(3, 0).h(3);
+  const a = await new StatevectorEngine({ blocking: { blockBits: 5, high: 2 } }).run(c, { shots: 40, seed: 9, precision: 'double' });
+  const b = await new StatevectorEngine({ blocking: { blockBits: 0, high: 0 } }).run(c, { shots: 40, seed: 9, precision: 'double' });
+  assert.deepEqual(a.counts, b.counts);
+});
