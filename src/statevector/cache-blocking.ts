@@ -167,20 +167,29 @@ function deposit(g: number, positions: Int32Array): number {
 
 /**
  * Runs steps as part `part` of `parts` threads: plain ops split their iteration space, windows
- * split the groups (each thread runs the whole window on its own groups, so a window needs no
- * barrier inside). `sync` runs after each step (the threads' barrier).
+ * split the groups (each thread runs the whole window on its groups, so a window needs no barrier
+ * inside). `sync` runs after each step (the threads' barrier). With `claim` (a shared counter that
+ * `sync` resets to 0) threads take groups one at a time, so a thread slowed by other load does not
+ * hold the others up; every amplitude is still computed by the same arithmetic.
  */
-export function runSteps(state: ChunkedState, steps: readonly BlockStep[], kernel: ApplyKernel, part: number, parts: number, sync?: () => void): void {
+export function runSteps(
+  state: ChunkedState, steps: readonly BlockStep[], kernel: ApplyKernel, part: number, parts: number, sync?: () => void, claim?: () => number,
+): void {
   for (const st of steps) {
     if (st.kind === 'op') kernel(state, st.op, part, parts);
     else {
       const chunks = singleChunks(state);
       const perChunk = 2 ** st.fixed.length;
-      const [g0, g1] = partRange(chunks.length * perChunk, part, parts);
-      for (let g = g0; g < g1; g++) {
+      const groups = chunks.length * perChunk;
+      const run = (g: number): void => {
         const restrict: Restriction = { fixed: st.fixed, values: deposit(g % perChunk, st.fixed) };
         const sub = chunks[Math.floor(g / perChunk)];
         for (const op of st.ops) kernel(sub, op, 0, 1, part, restrict);
+      };
+      if (claim) for (let g = claim(); g < groups; g = claim()) run(g);
+      else {
+        const [g0, g1] = partRange(groups, part, parts);
+        for (let g = g0; g < g1; g++) run(g);
       }
     }
     sync?.();

@@ -15,11 +15,15 @@ import { SV_APPLY, type Amps, type ApplyKernel, type ChunkedState, type KernelOp
 import { allocWasmState, attachChunk, chunkMemory, chunkVariant, chunkView, type SvWasmVariant } from './wasm.js';
 import { routeGlobalTargets } from './global-qubits.js';
 
-/** Sense-reversing barrier on a shared Int32Array `[arrived, generation]`. */
+/**
+ * Sense-reversing barrier on a shared Int32Array `[arrived, generation, ticket]`; the last thread
+ * to arrive also resets the work ticket counter (index 2, see `claimTicket`) for the next step.
+ */
 export function barrier(ctl: Int32Array, parties: number): void {
   const gen = Atomics.load(ctl, 1);
   if (Atomics.add(ctl, 0, 1) === parties - 1) {
     Atomics.store(ctl, 0, 0);
+    if (ctl.length > 2) Atomics.store(ctl, 2, 0);
     Atomics.add(ctl, 1, 1);
     Atomics.notify(ctl, 1);
   } else while (Atomics.load(ctl, 1) === gen) Atomics.wait(ctl, 1, gen);
@@ -125,7 +129,7 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
           // Only the first allocated state is shared with the workers; others run here.
           shared = state;
           buffers = bufs;
-          ctlBuf = new SharedArrayBuffer(8);
+          ctlBuf = new SharedArrayBuffer(12);
           helpers = workers(threads - 1);
         }
         return state;
@@ -143,7 +147,7 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
         attach();
         const ctl = new Int32Array(ctlBuf);
         for (const w of helpers) w.postMessage({ type: 'steps', steps } satisfies ThreadsMessage);
-        runSteps(state, steps, kernel, 0, threads, () => barrier(ctl, threads));
+        runSteps(state, steps, kernel, 0, threads, () => barrier(ctl, threads), () => Atomics.add(ctl, 2, 1));
         if (poolError) throw poolError;
       },
       close() {
@@ -180,7 +184,7 @@ export function threadWorkerHandler(): (msg: ThreadsMessage) => void {
     } else if (msg.type === 'detach') job = undefined;
     else if (job) {
       const { state, ctl, kernel, data } = job;
-      runSteps(state, msg.steps, kernel, data.part, data.parts, () => barrier(ctl, data.parts));
+      runSteps(state, msg.steps, kernel, data.part, data.parts, () => barrier(ctl, data.parts), () => Atomics.add(ctl, 2, 1));
     }
   };
 }
