@@ -36,12 +36,13 @@ export interface BlockingOptions {
 }
 
 /**
- * Defaults: 8 MiB groups (2^20 complex64, 2^19 complex128), so the groups of two threads sit in the
- * L3 cache together, with up to 4 high positions per window (contiguous runs of 2^16 or 2^15
- * amplitudes); chosen by `npm run bench:sv -- --block-bits`.
+ * Defaults: 2 MiB groups (2^18 complex64, 2^17 complex128) with up to 2 high positions per window
+ * (four contiguous runs of 512 KiB). Chosen by `npm run bench:sv -- --blocking …` on the development
+ * machine, whose L3 is shared with other tenants: 8 MiB groups with 4 high positions made fewer
+ * sweeps but ran slower than 2 MiB ones; 512 KiB groups were no faster than 2 MiB.
  */
 export function defaultBlocking(precision: Precision): BlockingOptions {
-  return { blockBits: precision === 'single' ? 20 : 19, high: 4 };
+  return { blockBits: precision === 'single' ? 18 : 17, high: 2 };
 }
 
 const cache = new WeakMap<readonly KernelOp[], Map<string, readonly BlockStep[]>>();
