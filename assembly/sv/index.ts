@@ -26,6 +26,23 @@
   return f64x2.sub(c, f64x2.mul(a, b));
 }
 
+/** Mask of the zero-inserted (target and control) positions. */
+@inline function zeroMask(lz: usize, nz: i32): u32 {
+  let z: u32 = 0;
+  for (let j = 0; j < nz; j++) z |= <u32>1 << load<u32>(lz + (<usize>j << 2));
+  return z;
+}
+
+/**
+ * The base `step` places on in the free bits after b (step a power of two below the lowest zero
+ * position's run): the carry of the add ripples through the fixed positions (all set to 1 first),
+ * which are then cleared and the control bits set again. Four operations instead of re-inserting
+ * every zero bit.
+ */
+@inline function nextBase(b: u32, z: u32, step: u32, lmask: u32): u32 {
+  return (((b | z) + step) & ~z) | lmask;
+}
+
 @inline function insertZeros(i: u32, lz: usize, nz: i32): u32 {
   for (let j = 0; j < nz; j++) {
     const p = load<u32>(lz + (<usize>j << 2));
@@ -48,10 +65,12 @@ export function dense32q(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
   const contig = nz == 0 || load<u32>(lz) >= 2;
   // Consecutive t map to consecutive quads until the lowest zero bit: recompute only at run starts.
   const run: u32 = nz > 0 ? (<u32>1 << load<u32>(lz)) >> 2 : 0x80000000;
+  const z = zeroMask(lz, nz);
   let b0: u32 = 0, b1: u32 = 0, b2: u32 = 0, b3: u32 = 0;
   for (let t = begin; t < end; t++) {
     if (contig) {
-      if (t == begin || (t & (run - 1)) == 0) b0 = insertZeros(t << 2, lz, nz) | lmask;
+      if (t == begin) b0 = insertZeros(t << 2, lz, nz) | lmask;
+      else if ((t & (run - 1)) == 0) b0 = nextBase(b0, z, 4, lmask);
       else b0 += 4;
       for (let c = 0; c < dim; c++) {
         const o = state + ((<usize>(b0 + load<u32>(lo + (<usize>c << 2)))) << 3);
@@ -62,10 +81,10 @@ export function dense32q(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
         v128.store(d, v128.shuffle<f32>(v0, v1, 1, 3, 5, 7), 16);
       }
     } else {
-      b0 = insertZeros(t << 2, lz, nz) | lmask;
-      b1 = insertZeros((t << 2) + 1, lz, nz) | lmask;
-      b2 = insertZeros((t << 2) + 2, lz, nz) | lmask;
-      b3 = insertZeros((t << 2) + 3, lz, nz) | lmask;
+      b0 = t == begin ? insertZeros(t << 2, lz, nz) | lmask : nextBase(b3, z, 1, lmask);
+      b1 = nextBase(b0, z, 1, lmask);
+      b2 = nextBase(b1, z, 1, lmask);
+      b3 = nextBase(b2, z, 1, lmask);
       for (let c = 0; c < dim; c++) {
         const l = load<u32>(lo + (<usize>c << 2));
         let v0 = v128.load64_zero(state + ((<usize>(b0 + l)) << 3));
@@ -150,9 +169,11 @@ export function dense32q(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
 export function diag32(state: usize, mat: usize, lo: usize, dim: i32, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32): void {
   // Consecutive t map to consecutive bases until the lowest zero bit: recompute only at run starts.
   const run: u32 = nz > 0 ? (<u32>1 << load<u32>(lz)) >> 1 : 0x80000000;
+  const z = zeroMask(lz, nz);
   let b: u32 = 0;
   for (let t = begin; t < end; t++) {
-    if (t == begin || (t & (run - 1)) == 0) b = insertZeros(t << 1, lz, nz) | lmask;
+    if (t == begin) b = insertZeros(t << 1, lz, nz) | lmask;
+    else if ((t & (run - 1)) == 0) b = nextBase(b, z, 2, lmask);
     else b += 2;
     for (let r = 0; r < dim; r++) {
       const o = state + ((<usize>(b + load<u32>(lo + (<usize>r << 2)))) << 3);
@@ -172,15 +193,17 @@ export function diag32(state: usize, mat: usize, lo: usize, dim: i32, lz: usize,
 export function dense64p(state: usize, mat: usize, lo: usize, dim: i32, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32, tmp: usize): void {
   const contig = nz == 0 || load<u32>(lz) >= 1;
   const run: u32 = nz > 0 ? (<u32>1 << load<u32>(lz)) >> 1 : 0x80000000;
+  const z = zeroMask(lz, nz);
   let b0: u32 = 0, b1: u32 = 0;
   for (let t = begin; t < end; t++) {
     if (contig) {
-      if (t == begin || (t & (run - 1)) == 0) b0 = insertZeros(t << 1, lz, nz) | lmask;
+      if (t == begin) b0 = insertZeros(t << 1, lz, nz) | lmask;
+      else if ((t & (run - 1)) == 0) b0 = nextBase(b0, z, 2, lmask);
       else b0 += 2;
       b1 = b0 + 1;
     } else {
-      b0 = insertZeros(t << 1, lz, nz) | lmask;
-      b1 = insertZeros((t << 1) + 1, lz, nz) | lmask;
+      b0 = t == begin ? insertZeros(t << 1, lz, nz) | lmask : nextBase(b1, z, 1, lmask);
+      b1 = nextBase(b0, z, 1, lmask);
     }
     for (let c = 0; c < dim; c++) {
       const l = load<u32>(lo + (<usize>c << 2));
@@ -231,9 +254,11 @@ export function dense64p(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
 /** Diagonal block on complex128. */
 export function diag64(state: usize, mat: usize, lo: usize, dim: i32, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32): void {
   const run: u32 = nz > 0 ? <u32>1 << load<u32>(lz) : 0x80000000;
+  const z = zeroMask(lz, nz);
   let b: u32 = 0;
   for (let t = begin; t < end; t++) {
-    if (t == begin || (t & (run - 1)) == 0) b = insertZeros(t, lz, nz) | lmask;
+    if (t == begin) b = insertZeros(t, lz, nz) | lmask;
+    else if ((t & (run - 1)) == 0) b = nextBase(b, z, 1, lmask);
     else b += 1;
     for (let r = 0; r < dim; r++) {
       const o = state + ((<usize>(b + load<u32>(lo + (<usize>r << 2)))) << 4);
@@ -247,8 +272,10 @@ export function diag64(state: usize, mat: usize, lo: usize, dim: i32, lz: usize,
 
 /** Diagonal block on complex64, one basis per step (bit 0 among targets or controls). */
 export function diag32s(state: usize, mat: usize, lo: usize, dim: i32, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32): void {
+  const z = zeroMask(lz, nz);
+  let b: u32 = 0;
   for (let t = begin; t < end; t++) {
-    const b = insertZeros(t, lz, nz) | lmask;
+    b = t == begin ? insertZeros(t, lz, nz) | lmask : nextBase(b, z, 1, lmask);
     for (let r = 0; r < dim; r++) {
       const o = state + ((<usize>(b + load<u32>(lo + (<usize>r << 2)))) << 3);
       const v = v128.load64_zero(o);
@@ -264,8 +291,10 @@ export function diag32s(state: usize, mat: usize, lo: usize, dim: i32, lz: usize
  * arithmetic. shift: log2 bytes per amplitude (3 complex64, 4 complex128); perm: i32 per column.
  */
 export function perm(state: usize, perm: usize, lo: usize, dim: i32, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32, tmp: usize, shift: u32): void {
+  const z = zeroMask(lz, nz);
+  let b: u32 = 0;
   for (let t = begin; t < end; t++) {
-    const b = insertZeros(t, lz, nz) | lmask;
+    b = t == begin ? insertZeros(t, lz, nz) | lmask : nextBase(b, z, 1, lmask);
     for (let c = 0; c < dim; c++) {
       const o = state + ((<usize>(b + load<u32>(lo + (<usize>c << 2)))) << shift);
       v128.store(tmp + (<usize>c << 4), shift == 3 ? v128.load64_zero(o) : v128.load(o));
