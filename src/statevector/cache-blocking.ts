@@ -147,6 +147,9 @@ export function blockedSteps(state: ChunkedState, ops: readonly KernelOp[], opts
   return ops.map((op) => ({ kind: 'op', op }));
 }
 
+/** Slices per thread of a plain op when threads take work from the ticket counter. */
+const TICKETS_PER_THREAD = 8;
+
 const chunkStates = new WeakMap<ChunkedState, ChunkedState[]>();
 
 /** Each chunk of a state as a one-chunk state (windows never reach global positions). */
@@ -170,15 +173,21 @@ function deposit(g: number, positions: Int32Array): number {
  * Runs steps as part `part` of `parts` threads: plain ops split their iteration space, windows
  * split the groups (each thread runs the whole window on its groups, so a window needs no barrier
  * inside). `sync` runs after each step (the threads' barrier). With `claim` (a shared counter that
- * `sync` resets to 0) threads take groups one at a time, so a thread slowed by other load does not
- * hold the others up; every amplitude is still computed by the same arithmetic.
+ * `sync` resets to 0) threads take groups, or slices of a plain op, one at a time, so a thread
+ * slowed by other load does not hold the others up; every amplitude is still computed by the same
+ * arithmetic.
  */
 export function runSteps(
   state: ChunkedState, steps: readonly BlockStep[], kernel: ApplyKernel, part: number, parts: number, sync?: () => void, claim?: () => number,
 ): void {
   for (const st of steps) {
-    if (st.kind === 'op') kernel(state, st.op, part, parts);
-    else {
+    if (st.kind === 'op') {
+      if (claim && parts > 1) {
+        // The iteration space in TICKETS_PER_THREAD × parts slices, taken one at a time.
+        const slices = TICKETS_PER_THREAD * parts;
+        for (let i = claim(); i < slices; i = claim()) kernel(state, st.op, i, slices, part);
+      } else kernel(state, st.op, part, parts);
+    } else {
       const chunks = singleChunks(state);
       const perChunk = 2 ** st.fixed.length;
       const groups = chunks.length * perChunk;
