@@ -8,7 +8,7 @@
  * significant bit of the matrix index, matching docs/conventions.md.
  */
 import { Circuit, type GateOperation } from '../circuit/circuit.js';
-import { embed, identity, isDiagonal, matmul, matrixDim } from '../circuit/matrix.js';
+import { embed, isDiagonal, matrixDim } from '../circuit/matrix.js';
 
 /** One fused operation ready for a kernel. */
 export interface FusedOp {
@@ -40,6 +40,50 @@ function lift(m: Float64Array, from: readonly number[], to: readonly number[]): 
   const targets = from.map((q) => to.indexOf(q));
   if (targets.length === to.length && targets.every((t, i) => t === i)) return m;
   return embed(m, targets, to.length);
+}
+
+/**
+ * `g · m` in place, where `m` is a matrix on `on` (ascending, first qubit the most significant bit)
+ * and `g` a matrix on `gq` (listed order, a subset of `on`): `g` is applied to every column of `m`
+ * like a gate to a state, 2^k·2^k·2^|gq| multiply-adds instead of a full 2^k-dimensional product.
+ */
+function leftApply(m: Float64Array, on: readonly number[], g: Float64Array, gq: readonly number[]): Float64Array {
+  const k = on.length;
+  const d = 1 << k;
+  const kg = gq.length;
+  const dg = 1 << kg;
+  // Row-index bit of each gate qubit; gate-index bit kg−1−j belongs to gq[j].
+  const bits = gq.map((q) => k - 1 - on.indexOf(q));
+  const offs = new Int32Array(dg);
+  for (let s = 0; s < dg; s++) {
+    let o = 0;
+    for (let j = 0; j < kg; j++) if ((s >> (kg - 1 - j)) & 1) o |= 1 << bits[j];
+    offs[s] = o;
+  }
+  let gmask = 0;
+  for (const b of bits) gmask |= 1 << b;
+  const vr = new Float64Array(dg), vi = new Float64Array(dg);
+  for (let c = 0; c < d; c++)
+    for (let r0 = 0; r0 < d; r0++) {
+      if (r0 & gmask) continue;
+      for (let s = 0; s < dg; s++) {
+        const i = 2 * ((r0 | offs[s]) * d + c);
+        vr[s] = m[i];
+        vi[s] = m[i + 1];
+      }
+      for (let s = 0; s < dg; s++) {
+        let ar = 0, ai = 0;
+        for (let t = 0; t < dg; t++) {
+          const gr = g[2 * (s * dg + t)], gi = g[2 * (s * dg + t) + 1];
+          ar += gr * vr[t] - gi * vi[t];
+          ai += gr * vi[t] + gi * vr[t];
+        }
+        const i = 2 * ((r0 | offs[s]) * d + c);
+        m[i] = ar;
+        m[i + 1] = ai;
+      }
+    }
+  return m;
 }
 
 function sortedUnion(a: readonly number[], b: readonly number[]): number[] {
@@ -138,13 +182,14 @@ export function fuseGates(gates: readonly GateOperation[], maxQubits: number): F
       out.push(singleGateOp(g));
       continue;
     }
-    let m = identity(1 << bestUnion.length);
+    // The chosen blocks act on disjoint qubits (they commute); the gate comes after all of them.
+    let m: Float64Array | undefined;
     const ops: GateOperation[] = [];
     for (const b of best) {
-      m = matmul(lift(b.matrix, b.qubits, bestUnion), m);
+      m = m ? leftApply(m, bestUnion, b.matrix, b.qubits) : Float64Array.from(lift(b.matrix, b.qubits, bestUnion));
       ops.push(...b.ops);
     }
-    m = matmul(lift(gm, gq, bestUnion), m);
+    m = m ? leftApply(m, bestUnion, gm, gq) : Float64Array.from(lift(gm, gq, bestUnion));
     ops.push(g);
     open.push({ qubits: bestUnion, matrix: m, ops });
   }
