@@ -1,0 +1,381 @@
+/**
+ * Simulated annealing of a sliced contraction tree: a local search over the binary tree and its
+ * slice set that minimises the *sliced* cost (slices × per-slice multiply-adds) directly, with
+ * the width target as a hard constraint.
+ *
+ * Tree moves are rotations: at a node N = (A, B) whose sibling is C under parent P, swap C with
+ * B (N becomes (A, C), P becomes (N, B)) or with A. P's leaf set, hence its index set, does not
+ * change, so a move changes only N's index set and the two contractions at N and P: its cost
+ * delta takes O(1) bitset operations. N's new index set follows from local sets alone (hyperedges
+ * included): legs(N) = (legs(A) ∪ legs(C)) ∩ (legs(P) ∪ legs(B) ∪ output), because an index of N
+ * is kept iff it also occurs outside N, i.e. outside P (then it is a leg of P) or in B.
+ *
+ * Slice moves run every few thousand tree moves: drop a slice the tree no longer needs, swap a
+ * slice for the best index that keeps the width target, or (rarely) add a slice, which costs a
+ * little but frees the tree moves. All moves use Metropolis acceptance on log2 of the total cost,
+ * with a temperature falling geometrically over the budget; the best state seen is returned,
+ * costed by the exact cost model, and never costlier than the start.
+ */
+import { mulberry32 } from './rng.js';
+import type { SliceResult } from './slicing.js';
+import { ContractionTree } from './tree.js';
+import type { TreeNode } from './tree.js';
+
+/** Options of `annealSliced`. */
+export interface AnnealOptions {
+  /** Width target, log2 elements (default 27); a start wider than that keeps its own width as the limit. */
+  maxWidth?: number;
+  /** Wall-clock deadline (`Date.now()` ms). Default: 2 s from now when `maxMoves` is not given. */
+  deadline?: number;
+  /** Number of tree moves (the run ends at whichever of this and `deadline` comes first). */
+  maxMoves?: number;
+  seed?: number;
+  /** Start and end temperatures in log2 units of the total cost (defaults 1 and 0.02). */
+  tempStart?: number;
+  tempEnd?: number;
+  /** Tree moves between slice steps (default 2000). */
+  sliceEvery?: number;
+  /** Probability that a slice step also proposes adding a slice (default 0.3). */
+  addProbability?: number;
+}
+
+/** Result of `annealSliced`: the best sliced tree found, with search statistics. */
+export interface AnnealResult extends SliceResult {
+  /** Tree moves tried and accepted. */
+  moves: number;
+  accepted: number;
+  /** Total multiply-adds of the returned state by the annealer's own incremental bookkeeping. */
+  trackedMultiplyAdds: number;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/**
+ * Anneals `start` (a sliced tree meeting the width target) under the sliced cost. Deterministic
+ * for a given seed when bounded by `maxMoves` alone.
+ */
+export function annealSliced(start: SliceResult, options: AnnealOptions = {}): AnnealResult {
+  const tree = start.tree;
+  const problem = tree.problem;
+  const n = problem.inputs.length;
+  const startExact = tree.cost(start.sliced);
+  const none: AnnealResult = { ...start, moves: 0, accepted: 0, trackedMultiplyAdds: startExact.multiplyAdds };
+  if (n < 3) return none;
+  const sizesIn = problem.sizes;
+  // Compact index numbering: bit j of a node's set is index ids[j].
+  const ids: number[] = [];
+  const bitOf = new Map<number, number>();
+  for (const t of problem.inputs) for (const i of t) if (!bitOf.has(i)) { bitOf.set(i, ids.length); ids.push(i); }
+  for (const i of problem.output) if (!bitOf.has(i)) { bitOf.set(i, ids.length); ids.push(i); }
+  const m = ids.length;
+  const W = Math.max(1, (m + 31) >>> 5);
+  const dim = new Float64Array(m);
+  let binary = true;
+  for (let j = 0; j < m; j++) {
+    dim[j] = sizesIn[ids[j]];
+    if (dim[j] !== 1 && dim[j] !== 2) binary = false;
+  }
+  const outMask = new Uint32Array(W);
+  for (const i of problem.output) { const b = bitOf.get(i)!; outMask[b >>> 5] |= 1 << (b & 31); }
+  // Active = indices that count in sizes: not sliced, not of size 1.
+  const active = new Uint32Array(W);
+  for (let j = 0; j < m; j++) if (dim[j] > 1) active[j >>> 5] |= 1 << (j & 31);
+  const slicedSet = new Set<number>(); // bits
+  let slices = 1;
+  for (const i of start.sliced) {
+    const b = bitOf.get(i);
+    if (b === undefined || slicedSet.has(b) || (outMask[b >>> 5] >>> (b & 31)) & 1) continue;
+    slicedSet.add(b);
+    active[b >>> 5] &= ~(1 << (b & 31));
+    slices *= dim[b];
+  }
+
+  // Node arrays: leaves 0…n-1 (by input number), internal nodes n…2n-2.
+  const nn = 2 * n - 1;
+  const left = new Int32Array(nn).fill(-1);
+  const right = new Int32Array(nn).fill(-1);
+  const parent = new Int32Array(nn).fill(-1);
+  const legs = new Uint32Array(nn * W);
+  const setLegs = (k: number, node: TreeNode): void => {
+    for (const i of node.legs.keys()) { const b = bitOf.get(i)!; legs[k * W + (b >>> 5)] |= 1 << (b & 31); }
+  };
+  let nextId = n;
+  const idOf = new Map<TreeNode, number>();
+  {
+    const stack: Array<[TreeNode, boolean]> = [[tree.root, false]];
+    while (stack.length) {
+      const [node, expanded] = stack.pop()!;
+      if (node.leaf !== undefined) {
+        idOf.set(node, node.leaf);
+        setLegs(node.leaf, node);
+      } else if (expanded) {
+        const k = nextId++;
+        const l = idOf.get(node.left!)!;
+        const r = idOf.get(node.right!)!;
+        left[k] = l; right[k] = r; parent[l] = k; parent[r] = k;
+        idOf.set(node, k);
+        setLegs(k, node);
+      } else {
+        stack.push([node, true], [node.right!, false], [node.left!, false]);
+      }
+    }
+  }
+  const root = nextId - 1;
+
+  // Size (elements, per slice) of a set given as the union of two node sets (b < 0: one set).
+  const tmp = new Uint32Array(W);
+  const sizeOf = (buf: Uint32Array, a: number, b2: Uint32Array | null, b: number): number => {
+    if (binary) {
+      let c = 0;
+      if (b2) for (let w = 0; w < W; w++) c += popcount((buf[a + w] | b2[b + w]) & active[w]);
+      else for (let w = 0; w < W; w++) c += popcount(buf[a + w] & active[w]);
+      return 2 ** c;
+    }
+    let s = 1;
+    for (let w = 0; w < W; w++) {
+      let x = (b2 ? buf[a + w] | b2[b + w] : buf[a + w]) & active[w];
+      while (x !== 0) {
+        const t = x & -x;
+        s *= dim[(w << 5) + 31 - Math.clz32(t)];
+        x ^= t;
+      }
+    }
+    return s;
+  };
+  const pairSize = (k: number): number => sizeOf(legs, left[k] * W, legs, right[k] * W);
+  const nodeSize = (k: number): number => sizeOf(legs, k * W, null, 0);
+
+  const target = options.maxWidth ?? 27;
+  let maxSize = 0;
+  for (let k = n; k < nn; k++) maxSize = Math.max(maxSize, nodeSize(k));
+  const limit = Math.max(2 ** target, maxSize) * (1 + 1e-12);
+  const cost = new Float64Array(nn);
+  let T = 0;
+  const recompute = (): void => {
+    T = 0;
+    for (let k = n; k < nn; k++) { cost[k] = pairSize(k); T += cost[k]; }
+  };
+  recompute();
+
+  const rand = mulberry32(options.seed ?? 1);
+  const maxMoves = options.maxMoves ?? Infinity;
+  const t0 = Date.now();
+  const deadline = options.deadline ?? (options.maxMoves === undefined ? t0 + 2000 : Infinity);
+  const span = Math.max(1, deadline - t0);
+  const tempStart = options.tempStart ?? 1;
+  const tempEnd = options.tempEnd ?? 0.02;
+  const sliceEvery = options.sliceEvery ?? 2000;
+  const addProb = options.addProbability ?? 0.3;
+
+  // Best state: saved lazily, just before the first uphill step away from it.
+  let bestTotal = T * slices;
+  let curIsBest = true;
+  let best = { left: left.slice(), right: right.slice(), sliced: [...slicedSet], total: bestTotal };
+  const save = (): void => {
+    best = { left: left.slice(), right: right.slice(), sliced: [...slicedSet], total: T * slices };
+  };
+  let temp = tempStart;
+  // Metropolis on log2 of the total; an uphill step away from the best state saves it first.
+  const accept = (oldTotal: number, newTotal: number): boolean => {
+    if (newTotal <= oldTotal) return true;
+    const ok = rand() < Math.exp(-Math.log2(newTotal / oldTotal) / temp);
+    if (ok && curIsBest) { save(); curIsBest = false; }
+    return ok;
+  };
+  const noteTotal = (): void => {
+    const tot = T * slices;
+    if (tot < bestTotal) { bestTotal = tot; curIsBest = true; }
+  };
+
+  const activeBit = (b: number): boolean => ((active[b >>> 5] >>> (b & 31)) & 1) === 1;
+  // Per-index tallies for slice moves: sum of contraction costs holding the index, and the
+  // largest intermediate holding it.
+  const pairSum = new Float64Array(m);
+  const maxHeld = new Float64Array(m);
+  const tally = (): void => {
+    pairSum.fill(0);
+    maxHeld.fill(0);
+    for (let k = n; k < nn; k++) {
+      const a = left[k] * W;
+      const b = right[k] * W;
+      const ko = k * W;
+      const sz = nodeSize(k);
+      for (let w = 0; w < W; w++) {
+        let x = legs[a + w] | legs[b + w];
+        while (x !== 0) {
+          const t = x & -x;
+          const j = (w << 5) + 31 - Math.clz32(t);
+          pairSum[j] += cost[k];
+          if ((legs[ko + w] & t) !== 0 && sz > maxHeld[j]) maxHeld[j] = sz;
+          x ^= t;
+        }
+      }
+    }
+  };
+  const setSliced = (b: number, on: boolean): void => {
+    if (on) { slicedSet.add(b); active[b >>> 5] &= ~(1 << (b & 31)); slices *= dim[b]; }
+    else { slicedSet.delete(b); active[b >>> 5] |= 1 << (b & 31); slices /= dim[b]; }
+  };
+  const sliceStep = (): void => {
+    recompute();
+    // 1. Drop slices the width target no longer needs (always cheaper).
+    for (let again = true; again;) {
+      again = false;
+      tally();
+      for (const b of slicedSet) {
+        if (maxHeld[b] * dim[b] <= limit) {
+          setSliced(b, false);
+          recompute();
+          again = true;
+          break;
+        }
+      }
+    }
+    noteTotal();
+    const cur = [...slicedSet];
+    // 2. Swap a random slice for the index that best keeps the width target without it.
+    if (cur.length > 0) {
+      const s = cur[Math.floor(rand() * cur.length)];
+      const ds = dim[s];
+      const cand = new Uint32Array(W).fill(0xffffffff);
+      let any = false;
+      for (let k = n; k < nn; k++) {
+        const ko = k * W;
+        if (((legs[ko + (s >>> 5)] >>> (s & 31)) & 1) === 0) continue;
+        if (nodeSize(k) * ds <= limit) continue;
+        any = true;
+        for (let w = 0; w < W; w++) cand[w] &= legs[ko + w];
+      }
+      if (any) {
+        let bestI = -1;
+        let bestNew = Infinity;
+        for (let w = 0; w < W; w++) {
+          let x = cand[w] & active[w] & ~outMask[w];
+          while (x !== 0) {
+            const t = x & -x;
+            const j = (w << 5) + 31 - Math.clz32(t);
+            x ^= t;
+            if (dim[j] < ds) continue; // a smaller index cannot restore every node's width
+            // Per-slice cost with s unsliced and j sliced, over all contractions.
+            let T2 = 0;
+            for (let k = n; k < nn; k++) {
+              const a = left[k] * W;
+              const b = right[k] * W;
+              let c = cost[k];
+              if ((((legs[a + (s >>> 5)] | legs[b + (s >>> 5)]) >>> (s & 31)) & 1) !== 0) c *= ds;
+              if (((legs[a + w] | legs[b + w]) & t) !== 0) c /= dim[j];
+              T2 += c;
+            }
+            const tot = (T2 * slices * dim[j]) / ds;
+            if (tot < bestNew) { bestNew = tot; bestI = j; }
+          }
+        }
+        if (bestI >= 0 && accept(T * slices, bestNew)) {
+          setSliced(s, false);
+          setSliced(bestI, true);
+          recompute();
+          noteTotal();
+        }
+      }
+    }
+    // 3. Sometimes add a slice (cheapest of a few from the widest intermediates): costs a little,
+    // frees the tree moves.
+    if (rand() < addProb) {
+      tally();
+      let bestJ = -1;
+      let bestNew = Infinity;
+      for (let tries = 0; tries < 8; tries++) {
+        const k = n + Math.floor(rand() * (n - 1));
+        if (nodeSize(k) * 4 < limit) continue;
+        const ko = k * W;
+        for (let w = 0; w < W; w++) {
+          let x = legs[ko + w] & active[w] & ~outMask[w];
+          while (x !== 0) {
+            const t = x & -x;
+            const j = (w << 5) + 31 - Math.clz32(t);
+            x ^= t;
+            const tot = (dim[j] * T - (dim[j] - 1) * pairSum[j]) * slices;
+            if (tot < bestNew) { bestNew = tot; bestJ = j; }
+          }
+        }
+      }
+      if (bestJ >= 0 && accept(T * slices, bestNew)) {
+        setSliced(bestJ, true);
+        recompute();
+        noteTotal();
+      }
+    }
+  };
+
+  let moves = 0;
+  let accepted = 0;
+  const internal = n - 1;
+  for (;;) {
+    if ((moves & 1023) === 0) {
+      const now = Date.now();
+      if (now >= deadline || moves >= maxMoves) break;
+      const frac = Math.max(isFinite(maxMoves) ? moves / maxMoves : 0, isFinite(deadline) ? (now - t0) / span : 0);
+      temp = tempStart * (tempEnd / tempStart) ** Math.min(1, frac);
+    } else if (moves >= maxMoves) break;
+    if (moves > 0 && moves % sliceEvery === 0) sliceStep();
+    moves++;
+    // A non-root internal node N, its parent P and sibling C.
+    const N = n + Math.floor(rand() * internal);
+    if (N === root) continue;
+    const P = parent[N];
+    const C = left[P] === N ? right[P] : left[P];
+    const swapRight = rand() < 0.5;
+    const X = swapRight ? left[N] : right[N]; // stays under N
+    const Y = swapRight ? right[N] : left[N]; // moves up to P
+    const xo = X * W;
+    const co = C * W;
+    const po = P * W;
+    const yo = Y * W;
+    for (let w = 0; w < W; w++) tmp[w] = (legs[xo + w] | legs[co + w]) & (legs[po + w] | legs[yo + w] | outMask[w]);
+    if (sizeOf(tmp, 0, null, 0) > limit) continue;
+    const cN = sizeOf(legs, xo, legs, co);
+    const cP = sizeOf(tmp, 0, legs, yo);
+    const oldTotal = T * slices;
+    const newT = T - cost[N] - cost[P] + cN + cP;
+    if (!accept(oldTotal, newT * slices)) continue;
+    accepted++;
+    // Apply: N = (X, C) in N's slot; Y takes C's place under P.
+    if (swapRight) right[N] = C; else left[N] = C;
+    parent[C] = N;
+    if (left[P] === C) left[P] = Y; else right[P] = Y;
+    parent[Y] = P;
+    legs.set(tmp, N * W);
+    cost[N] = cN;
+    cost[P] = cP;
+    T = newT;
+    noteTotal();
+  }
+  recompute();
+  noteTotal();
+  if (curIsBest) save();
+
+  // Rebuild the best state as a ContractionTree and cost it exactly.
+  const totals = tree.totals;
+  const built = new Array<TreeNode | undefined>(nn);
+  for (let t = 0; t < n; t++) built[t] = totals.leaf(t);
+  {
+    const stack: Array<[number, boolean]> = [[root, false]];
+    while (stack.length) {
+      const [k, expanded] = stack.pop()!;
+      if (k < n) continue;
+      if (expanded) built[k] = totals.join(built[best.left[k]]!, built[best.right[k]]!);
+      else stack.push([k, true], [best.right[k], false], [best.left[k], false]);
+    }
+  }
+  const outTree = new ContractionTree(problem, built[root]!, totals);
+  const sliced = best.sliced.map((b) => ids[b]);
+  const exact = outTree.cost(sliced);
+  if (exact.multiplyAdds >= startExact.multiplyAdds || exact.width > Math.log2(limit) + 1e-9) return { ...none, moves, accepted };
+  const base = start.cost.overhead > 0 ? Math.min(start.cost.multiplyAdds / start.cost.overhead, outTree.cost().multiplyAdds) : outTree.cost().multiplyAdds;
+  const reported = { ...exact, overhead: base > 0 ? exact.multiplyAdds / base : 1 };
+  return { tree: outTree, sliced, cost: reported, moves, accepted, trackedMultiplyAdds: best.total };
+}
