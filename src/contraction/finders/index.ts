@@ -12,6 +12,7 @@ import type { Objective } from '../cost.js';
 import { reconfigure } from '../reconfigure.js';
 import type { SlicedShare } from '../exchange.js';
 import { replanSliced } from '../replan.js';
+import { annealSliced } from '../anneal.js';
 import { bisectionParams, bisectionTree } from './bisection.js';
 import { mulberry32 } from '../rng.js';
 import { ContractionTree, IndexTotals } from '../tree.js';
@@ -108,6 +109,13 @@ export interface HyperOptions {
    * 10^21.5, 4 runs each) but not at 60 s on two loaded threads, so it is off by default.
    */
   slicingBoundStop?: number;
+  /**
+   * Share of the budget for simulated annealing of the best sliced result under the sliced cost
+   * (`annealSliced`), at the end, after re-planning (default 0.3).
+   */
+  annealShare?: number;
+  /** Number of annealing runs the annealing share is split into, each from the best so far (default 1). */
+  annealRestarts?: number;
 }
 
 /** Result of the hyper-optimizer. */
@@ -227,7 +235,23 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
     if (!pool.some((x) => x.tree === flopsBest.tree)) pool.push({ score: Infinity, tree: flopsBest.tree, info: flopsBest.info });
     let bestSl: SliceResult | undefined;
     let slInfo = bestInfo;
-    for (let j = 0; j < pool.length; j++) {
+    const annealPool = (options as { annealPool?: number }).annealPool ?? 0;
+    if (annealPool > 0) {
+      const poolEnd = t0 + annealPool * budget;
+      for (let j = 0; j < pool.length; j++) {
+        const now = Date.now();
+        const est = estimateSlicing(pool[j].tree, maxWidth);
+        const cost = pool[j].tree.cost(est.sliced);
+        const a = annealSliced({ tree: pool[j].tree, sliced: est.sliced, cost }, {
+          maxWidth, seed: Math.floor(rand() * 2 ** 31), deadline: now + Math.max(0, poolEnd - now) / (pool.length - j),
+        });
+        if (!bestSl || a.cost.multiplyAdds < bestSl.cost.multiplyAdds) {
+          bestSl = a;
+          slInfo = pool[j].info;
+        }
+      }
+    }
+    for (let j = 0; j < pool.length && annealPool === 0; j++) {
       const now = Date.now();
       if (bestSl && now >= sliceEnd) break;
       const share = Math.max(0, sliceEnd - now) / (pool.length - j);
@@ -246,10 +270,12 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
     }
     let sl = bestSl!;
     options.share?.offer(sl.cost.multiplyAdds, sl.sliced, sl.tree.toPath());
-    if (sl.sliced.length > 0) {
+    const annealShare = Math.min(0.9, Math.max(0, options.annealShare ?? 0.3));
+    const replanEnd = t0 + Math.max(0.62, 0.97 - annealShare) * budget;
+    if (sl.sliced.length > 0 && Date.now() < replanEnd) {
       // No patience limit: rounds run until the deadline (time left unused would be wasted).
       const r = replanSliced(problem, sl, {
-        maxWidth, deadline: t0 + 0.97 * budget, seed: Math.floor(rand() * 2 ** 31), totals, patience: Infinity, share: options.share,
+        maxWidth, deadline: replanEnd, seed: Math.floor(rand() * 2 ** 31), totals, patience: Infinity, share: options.share,
         ...(options.maxTrials !== undefined ? { maxRounds: options.maxTrials } : {}),
       });
       if (r.cost.multiplyAdds < sl.cost.multiplyAdds) {
@@ -257,6 +283,22 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
         sl = r;
         // Provenance: rounds run and the log10 multiply-adds before re-planning.
         slInfo = { ...slInfo, params: { ...slInfo.params, replanRounds: r.rounds, beforeReplan: Math.log10(before.cost.multiplyAdds) } };
+      }
+    }
+    if (sl.sliced.length > 0 && annealShare > 0) {
+      const restarts = Math.max(1, options.annealRestarts ?? 1);
+      const end = t0 + 0.97 * budget;
+      for (let k = 0; k < restarts; k++) {
+        const now = Date.now();
+        if (now >= end) break;
+        const a = annealSliced(sl, {
+          maxWidth, seed: Math.floor(rand() * 2 ** 31), deadline: now + (end - now) / (restarts - k),
+          ...(options.maxTrials !== undefined ? { maxMoves: 2000 * options.maxTrials } : {}),
+        });
+        if (a.cost.multiplyAdds < sl.cost.multiplyAdds) {
+          slInfo = { ...slInfo, params: { ...slInfo.params, beforeAnneal: slInfo.params.beforeAnneal ?? Math.log10(sl.cost.multiplyAdds) } };
+          sl = a;
+        }
       }
     }
     const slScore = objectiveScore(sl.cost, objective === 'sliced' ? 'sliced' : objective, maxWidth);
