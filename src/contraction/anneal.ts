@@ -38,8 +38,14 @@ export interface AnnealOptions {
   tempEnd?: number;
   /** Tree moves between slice steps (default 2000). */
   sliceEvery?: number;
-  /** Probability that a slice step also proposes adding a slice (default 0.3). */
+  /** Probability that a slice step also proposes adding a slice (default 0.3; always while over the limit). */
   addProbability?: number;
+  /**
+   * Energy per unit of log2 width excess of an intermediate over the limit (default 2;
+   * `Infinity` = hard constraint: moves past the limit are refused). The best state kept is
+   * always within the limit.
+   */
+  widthPenalty?: number;
 }
 
 /** Result of `annealSliced`: the best sliced tree found, with search statistics. */
@@ -155,12 +161,28 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   const target = options.maxWidth ?? 27;
   let maxSize = 0;
   for (let k = n; k < nn; k++) maxSize = Math.max(maxSize, nodeSize(k));
-  const limit = Math.max(2 ** target, maxSize) * (1 + 1e-12);
+  const limitLog = Math.max(target, Math.log2(maxSize));
+  const limit = 2 ** limitLog * (1 + 1e-12);
+  // Width excess of an intermediate over the limit, log2 units (0 within it).
+  const excess = (size: number): number => (size > limit ? Math.log2(size) - limitLog : 0);
+  const lambda = options.widthPenalty ?? 2;
+  // λ·x with 0 for x = 0 (also when λ is infinite).
+  const pen = (x: number): number => (x === 0 ? 0 : lambda * x);
   const cost = new Float64Array(nn);
+  const nodeExc = new Float64Array(nn);
   let T = 0;
+  let sumExc = 0;
+  let over = 0; // intermediates over the limit
   const recompute = (): void => {
     T = 0;
-    for (let k = n; k < nn; k++) { cost[k] = pairSize(k); T += cost[k]; }
+    sumExc = 0;
+    over = 0;
+    for (let k = n; k < nn; k++) {
+      cost[k] = pairSize(k);
+      T += cost[k];
+      nodeExc[k] = excess(nodeSize(k));
+      if (nodeExc[k] > 0) { sumExc += nodeExc[k]; over++; }
+    }
   };
   recompute();
 
@@ -174,7 +196,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   const sliceEvery = options.sliceEvery ?? 2000;
   const addProb = options.addProbability ?? 0.3;
 
-  // Best state: saved lazily, just before the first uphill step away from it.
+  // Best state (within the width limit): saved lazily, just before the first step away from it.
   let bestTotal = T * slices;
   let curIsBest = true;
   let best = { left: left.slice(), right: right.slice(), sliced: [...slicedSet], total: bestTotal };
@@ -182,26 +204,27 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
     best = { left: left.slice(), right: right.slice(), sliced: [...slicedSet], total: T * slices };
   };
   let temp = tempStart;
-  // Metropolis on log2 of the total; an uphill step away from the best state saves it first.
-  const accept = (oldTotal: number, newTotal: number): boolean => {
-    if (newTotal <= oldTotal) return true;
-    const ok = rand() < Math.exp(-Math.log2(newTotal / oldTotal) / temp);
-    if (ok && curIsBest) { save(); curIsBest = false; }
-    return ok;
+  // Metropolis on the energy log2(total) + λ·(width excess); `newTotal`/`newOver` describe the
+  // state a move leads to, so that leaving the best state saves it first.
+  const accept = (dE: number, newTotal: number, newOver: number): boolean => {
+    if (!(dE <= 0) && !(rand() < Math.exp(-dE / temp))) return false;
+    if (curIsBest && !(newOver === 0 && newTotal < bestTotal)) { save(); curIsBest = false; }
+    return true;
   };
   const noteTotal = (): void => {
     const tot = T * slices;
-    if (tot < bestTotal) { bestTotal = tot; curIsBest = true; }
+    if (over === 0 && tot < bestTotal) { bestTotal = tot; curIsBest = true; }
   };
 
-  const activeBit = (b: number): boolean => ((active[b >>> 5] >>> (b & 31)) & 1) === 1;
-  // Per-index tallies for slice moves: sum of contraction costs holding the index, and the
-  // largest intermediate holding it.
+  // Per-index tallies for slice moves: the summed cost of the contractions holding the index,
+  // and the change of the summed width excess if it were unsliced (sliced indices) or sliced.
   const pairSum = new Float64Array(m);
-  const maxHeld = new Float64Array(m);
+  const excChange = new Float64Array(m);
+  const overChange = new Int32Array(m);
   const tally = (): void => {
     pairSum.fill(0);
-    maxHeld.fill(0);
+    excChange.fill(0);
+    overChange.fill(0);
     for (let k = n; k < nn; k++) {
       const a = left[k] * W;
       const b = right[k] * W;
@@ -213,7 +236,11 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
           const t = x & -x;
           const j = (w << 5) + 31 - Math.clz32(t);
           pairSum[j] += cost[k];
-          if ((legs[ko + w] & t) !== 0 && sz > maxHeld[j]) maxHeld[j] = sz;
+          if ((legs[ko + w] & t) !== 0) {
+            const e = excess((active[w] & t) !== 0 ? sz / dim[j] : sz * dim[j]);
+            excChange[j] += e - nodeExc[k];
+            overChange[j] += (e > 0 ? 1 : 0) - (nodeExc[k] > 0 ? 1 : 0);
+          }
           x ^= t;
         }
       }
@@ -223,24 +250,31 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
     if (on) { slicedSet.add(b); active[b >>> 5] &= ~(1 << (b & 31)); slices *= dim[b]; }
     else { slicedSet.delete(b); active[b >>> 5] |= 1 << (b & 31); slices /= dim[b]; }
   };
+  const energyDrop = (s: number): number => Math.log2((T + (dim[s] - 1) * pairSum[s]) / (dim[s] * T)) + pen(excChange[s]);
   const sliceStep = (): void => {
     recompute();
-    // 1. Drop slices the width target no longer needs (always cheaper).
-    for (let again = true; again;) {
-      again = false;
+    // 1. Drop slices: every one that lowers the energy, then maybe one more (Metropolis).
+    for (let tries = 0; tries <= slicedSet.size; tries++) {
       tally();
+      let bs = -1;
+      let bdE = Infinity;
       for (const b of slicedSet) {
-        if (maxHeld[b] * dim[b] <= limit) {
-          setSliced(b, false);
-          recompute();
-          again = true;
-          break;
-        }
+        if (lambda === Infinity && excChange[b] > 0) continue;
+        const dE = energyDrop(b);
+        if (dE < bdE) { bdE = dE; bs = b; }
       }
+      if (bs < 0) break;
+      const newTotal = ((T + (dim[bs] - 1) * pairSum[bs]) * slices) / dim[bs];
+      if (bdE > 0 && tries > 0) break;
+      if (!accept(bdE, newTotal, over + overChange[bs])) break;
+      setSliced(bs, false);
+      recompute();
+      noteTotal();
+      if (bdE > 0) break;
     }
-    noteTotal();
     const cur = [...slicedSet];
-    // 2. Swap a random slice for the index that best keeps the width target without it.
+    // 2. Swap a random slice for the index that best makes up for it (it must be on every
+    // intermediate the unslicing pushes over the limit).
     if (cur.length > 0) {
       const s = cur[Math.floor(rand() * cur.length)];
       const ds = dim[s];
@@ -255,29 +289,43 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
       }
       if (any) {
         let bestI = -1;
-        let bestNew = Infinity;
+        let bestdE = Infinity;
+        let bestNew = 0;
+        let bestOver = 0;
+        const E0 = Math.log2(T * slices) + pen(sumExc);
         for (let w = 0; w < W; w++) {
           let x = cand[w] & active[w] & ~outMask[w];
           while (x !== 0) {
             const t = x & -x;
             const j = (w << 5) + 31 - Math.clz32(t);
             x ^= t;
-            if (dim[j] < ds) continue; // a smaller index cannot restore every node's width
-            // Per-slice cost with s unsliced and j sliced, over all contractions.
+            // Per-slice cost and width excess with s unsliced and j sliced.
             let T2 = 0;
+            let exc2 = 0;
+            let over2 = 0;
             for (let k = n; k < nn; k++) {
               const a = left[k] * W;
               const b = right[k] * W;
+              const ko = k * W;
               let c = cost[k];
               if ((((legs[a + (s >>> 5)] | legs[b + (s >>> 5)]) >>> (s & 31)) & 1) !== 0) c *= ds;
               if (((legs[a + w] | legs[b + w]) & t) !== 0) c /= dim[j];
               T2 += c;
+              const hs = ((legs[ko + (s >>> 5)] >>> (s & 31)) & 1) !== 0;
+              const hj = (legs[ko + w] & t) !== 0;
+              if (hs || hj || nodeExc[k] > 0) {
+                const e = hs || hj ? excess((nodeSize(k) * (hs ? ds : 1)) / (hj ? dim[j] : 1)) : nodeExc[k];
+                exc2 += e;
+                if (e > 0) over2++;
+              }
             }
             const tot = (T2 * slices * dim[j]) / ds;
-            if (tot < bestNew) { bestNew = tot; bestI = j; }
+            const dE = Math.log2(tot) + pen(exc2) - E0;
+            if (lambda === Infinity && over2 > 0) continue;
+            if (dE < bestdE) { bestdE = dE; bestI = j; bestNew = tot; bestOver = over2; }
           }
         }
-        if (bestI >= 0 && accept(T * slices, bestNew)) {
+        if (bestI >= 0 && accept(bestdE, bestNew, bestOver)) {
           setSliced(s, false);
           setSliced(bestI, true);
           recompute();
@@ -285,12 +333,12 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
         }
       }
     }
-    // 3. Sometimes add a slice (cheapest of a few from the widest intermediates): costs a little,
+    // 3. Sometimes add a slice (the best of a few on the widest intermediates): costs a little,
     // frees the tree moves.
-    if (rand() < addProb) {
+    if (rand() < addProb || over > 0) {
       tally();
       let bestJ = -1;
-      let bestNew = Infinity;
+      let bestdE = Infinity;
       for (let tries = 0; tries < 8; tries++) {
         const k = n + Math.floor(rand() * (n - 1));
         if (nodeSize(k) * 4 < limit) continue;
@@ -301,12 +349,12 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
             const t = x & -x;
             const j = (w << 5) + 31 - Math.clz32(t);
             x ^= t;
-            const tot = (dim[j] * T - (dim[j] - 1) * pairSum[j]) * slices;
-            if (tot < bestNew) { bestNew = tot; bestJ = j; }
+            const dE = Math.log2((dim[j] * T - (dim[j] - 1) * pairSum[j]) / T) + pen(excChange[j]);
+            if (dE < bestdE) { bestdE = dE; bestJ = j; }
           }
         }
       }
-      if (bestJ >= 0 && accept(T * slices, bestNew)) {
+      if (bestJ >= 0 && accept(bestdE, (dim[bestJ] * T - (dim[bestJ] - 1) * pairSum[bestJ]) * slices, over + overChange[bestJ])) {
         setSliced(bestJ, true);
         recompute();
         noteTotal();
@@ -339,12 +387,13 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
     const po = P * W;
     const yo = Y * W;
     for (let w = 0; w < W; w++) tmp[w] = (legs[xo + w] | legs[co + w]) & (legs[po + w] | legs[yo + w] | outMask[w]);
-    if (sizeOf(tmp, 0, null, 0) > limit) continue;
+    const e = excess(sizeOf(tmp, 0, null, 0));
+    if (e > nodeExc[N] && lambda === Infinity) continue;
     const cN = sizeOf(legs, xo, legs, co);
     const cP = sizeOf(tmp, 0, legs, yo);
-    const oldTotal = T * slices;
     const newT = T - cost[N] - cost[P] + cN + cP;
-    if (!accept(oldTotal, newT * slices)) continue;
+    const newOver = over + (e > 0 ? 1 : 0) - (nodeExc[N] > 0 ? 1 : 0);
+    if (!accept(Math.log2(newT / T) + pen(e - nodeExc[N]), newT * slices, newOver)) continue;
     accepted++;
     // Apply: N = (X, C) in N's slot; Y takes C's place under P.
     if (swapRight) right[N] = C; else left[N] = C;
@@ -355,6 +404,9 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
     cost[N] = cN;
     cost[P] = cP;
     T = newT;
+    sumExc += e - nodeExc[N];
+    nodeExc[N] = e;
+    over = newOver;
     noteTotal();
   }
   recompute();
