@@ -23,7 +23,11 @@ import type { TreeNode } from './tree.js';
 
 /** Options of `annealSliced`. */
 export interface AnnealOptions {
-  /** Width target, log2 elements (default 27); a start wider than that keeps its own width as the limit. */
+  /**
+   * Width target, log2 elements (default 27). A start wider than that (e.g. an unsliced tree) is
+   * squeezed: the limit falls from its width to the target over the first `shrinkShare` of the
+   * run, and slices are added as the limit demands.
+   */
   maxWidth?: number;
   /** Wall-clock deadline (`Date.now()` ms). Default: 2 s from now when `maxMoves` is not given. */
   deadline?: number;
@@ -46,6 +50,8 @@ export interface AnnealOptions {
    * always within the limit.
    */
   widthPenalty?: number;
+  /** Share of the run over which a start wider than the target is squeezed to it (default 0.5). */
+  shrinkShare?: number;
 }
 
 /** Result of `annealSliced`: the best sliced tree found, with search statistics. */
@@ -161,8 +167,12 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   const target = options.maxWidth ?? 27;
   let maxSize = 0;
   for (let k = n; k < nn; k++) maxSize = Math.max(maxSize, nodeSize(k));
-  const limitLog = Math.max(target, Math.log2(maxSize));
-  const limit = 2 ** limitLog * (1 + 1e-12);
+  const startLog = Math.log2(maxSize);
+  const startFits = startLog <= target + 1e-9;
+  let limitLog = Math.max(target, startLog);
+  let limit = 2 ** limitLog * (1 + 1e-12);
+  const shrinkShare = Math.max(1e-3, options.shrinkShare ?? 0.5);
+  let frac = 0; // share of the run done
   // Width excess of an intermediate over the limit, log2 units (0 within it).
   const excess = (size: number): number => (size > limit ? Math.log2(size) - limitLog : 0);
   const lambda = options.widthPenalty ?? 2;
@@ -197,8 +207,8 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   const addProb = options.addProbability ?? 0.3;
 
   // Best state (within the width limit): saved lazily, just before the first step away from it.
-  let bestTotal = T * slices;
-  let curIsBest = true;
+  let bestTotal = startFits ? T * slices : Infinity;
+  let curIsBest = startFits;
   let best = { left: left.slice(), right: right.slice(), sliced: [...slicedSet], total: bestTotal };
   const save = (): void => {
     best = { left: left.slice(), right: right.slice(), sliced: [...slicedSet], total: T * slices };
@@ -213,7 +223,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   };
   const noteTotal = (): void => {
     const tot = T * slices;
-    if (over === 0 && tot < bestTotal) { bestTotal = tot; curIsBest = true; }
+    if (over === 0 && limitLog <= target && tot < bestTotal) { bestTotal = tot; curIsBest = true; }
   };
 
   // Per-index tallies for slice moves: the summed cost of the contractions holding the index,
@@ -252,6 +262,10 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   };
   const energyDrop = (s: number): number => Math.log2((T + (dim[s] - 1) * pairSum[s]) / (dim[s] * T)) + pen(excChange[s]);
   const sliceStep = (): void => {
+    if (limitLog > target) {
+      limitLog = Math.max(target, startLog - ((startLog - target) * frac) / shrinkShare);
+      limit = 2 ** limitLog * (1 + 1e-12);
+    }
     recompute();
     // 1. Drop slices: every one that lowers the energy, then maybe one more (Metropolis).
     for (let tries = 0; tries <= slicedSet.size; tries++) {
@@ -369,7 +383,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
     if ((moves & 1023) === 0) {
       const now = Date.now();
       if (now >= deadline || moves >= maxMoves) break;
-      const frac = Math.max(isFinite(maxMoves) ? moves / maxMoves : 0, isFinite(deadline) ? (now - t0) / span : 0);
+      frac = Math.max(isFinite(maxMoves) ? moves / maxMoves : 0, isFinite(deadline) ? (now - t0) / span : 0);
       temp = tempStart * (tempEnd / tempStart) ** Math.min(1, frac);
     } else if (moves >= maxMoves) break;
     if (moves > 0 && moves % sliceEvery === 0) sliceStep();
@@ -429,7 +443,8 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   const outTree = new ContractionTree(problem, built[root]!, totals);
   const sliced = best.sliced.map((b) => ids[b]);
   const exact = outTree.cost(sliced);
-  if (exact.multiplyAdds >= startExact.multiplyAdds || exact.width > Math.log2(limit) + 1e-9) return { ...none, moves, accepted };
+  // Never worse than the start: cheaper when the start met the target, else within the target.
+  if (bestTotal === Infinity || exact.width > target + 1e-9 || (startFits && exact.multiplyAdds >= startExact.multiplyAdds)) return { ...none, moves, accepted };
   const base = start.cost.overhead > 0 ? Math.min(start.cost.multiplyAdds / start.cost.overhead, outTree.cost().multiplyAdds) : outTree.cost().multiplyAdds;
   const reported = { ...exact, overhead: base > 0 ? exact.multiplyAdds / base : 1 };
   return { tree: outTree, sliced, cost: reported, moves, accepted, trackedMultiplyAdds: best.total };
