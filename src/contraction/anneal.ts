@@ -50,6 +50,8 @@ export interface AnnealOptions {
    * always within the limit.
    */
   widthPenalty?: number;
+  /** Slice moves on (default true); off, the slice set of the start is kept as it is. */
+  slicing?: boolean;
   /** Share of the run over which a start wider than the target is squeezed to it (default 0.5). */
   shrinkShare?: number;
 }
@@ -205,6 +207,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   const tempEnd = options.tempEnd ?? 0.001;
   const sliceEvery = options.sliceEvery ?? 2000;
   const addProb = options.addProbability ?? 0.3;
+  const slicing = options.slicing ?? true;
 
   // Best state (within the width limit): saved lazily, just before the first step away from it.
   let bestTotal = startFits ? T * slices : Infinity;
@@ -386,7 +389,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
       frac = Math.max(isFinite(maxMoves) ? moves / maxMoves : 0, isFinite(deadline) ? (now - t0) / span : 0);
       temp = tempStart * (tempEnd / tempStart) ** Math.min(1, frac);
     } else if (moves >= maxMoves) break;
-    if (moves > 0 && moves % sliceEvery === 0) sliceStep();
+    if (moves > 0 && moves % sliceEvery === 0 && slicing) sliceStep();
     moves++;
     // A non-root internal node N, its parent P and sibling C.
     const N = n + Math.floor(rand() * internal);

@@ -92,3 +92,29 @@ test('annealing tiny networks (fewer than 3 tensors, or nothing to move) returns
   assert.equal(r.tree, start.tree);
   assert.equal(r.cost.multiplyAdds, start.cost.multiplyAdds);
 });
+
+test('annealing squeezes an unsliced tree to a width target below its own, exactly; without slicing it keeps the slice set', () => {
+  let squeezed = 0;
+  for (let seed = 1; seed <= 6; seed++) {
+    const p = binaryProblem(seed * 53, 12, 20);
+    const tensors = randomTensors(p, seed);
+    const tree = ContractionTree.fromPath(p, greedyPath(p));
+    const target = Math.max(1, Math.floor(tree.cost().width) - 3);
+    const start = { tree, sliced: [], cost: tree.cost() };
+    const r = annealSliced(start, { maxWidth: target, maxMoves: 40_000, sliceEvery: 100, seed });
+    assertValid(r.tree, p.inputs.length);
+    if (r.tree === tree) continue; // target not reached: the start comes back
+    squeezed++;
+    const exact = r.tree.cost(r.sliced);
+    assert.ok(exact.width <= target + 1e-9, `width ${exact.width} > ${target}`);
+    assert.equal(r.cost.multiplyAdds, exact.multiplyAdds);
+    assert.equal(r.trackedMultiplyAdds, exact.multiplyAdds);
+    close(slicedSum(p, tensors, r.tree, r.sliced).result, einsumDirect(p, tensors));
+    // Unsliced annealing (no width limit) never adds slices and never costs more.
+    const u = annealSliced(start, { maxWidth: Infinity, slicing: false, maxMoves: 20_000, seed });
+    assert.deepEqual(u.sliced, []);
+    assert.ok(u.cost.multiplyAdds <= tree.cost().multiplyAdds);
+    close(slicedSum(p, tensors, u.tree, []).result, einsumDirect(p, tensors));
+  }
+  assert.ok(squeezed > 0, 'no tree was squeezed to its target');
+});

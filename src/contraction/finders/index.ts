@@ -78,8 +78,8 @@ export interface HyperOptions {
   /**
    * Time budget in seconds for everything (default 5): the trials, the final reconfiguration
    * and, when slicing is asked for, the slicing. Trials get 80% (50% when slicing: then 12% go
-   * to slice–reconfigure loops on the best few candidates and the rest to re-planning around the
-   * best slice set, see `replanSliced`).
+   * to slice–reconfigure loops on the best few candidates, and the rest to re-planning around the
+   * best slice set (`replanSliced`) and to annealing, see `annealShare`).
    */
   timeSeconds?: number;
   /** Maximum number of trials (default unlimited within the budget). */
@@ -111,10 +111,13 @@ export interface HyperOptions {
   slicingBoundStop?: number;
   /**
    * Share of the budget for simulated annealing of the best sliced result under the sliced cost
-   * (`annealSliced`), at the end, after re-planning (default 0.3).
+   * (`annealSliced`), at the end, after re-planning (default 0.45, which leaves no time to
+   * re-planning on trees that need slicing: on m=20 at 60 s on 2 threads, 0.3 with re-planning gave
+   * 10^20.6 and 0.45 with two annealing runs 10^19.9, one loaded run each). With the `flops` and
+   * `limit` objectives the final tree is annealed without slicing from 88% to 97% when this is > 0.
    */
   annealShare?: number;
-  /** Number of annealing runs the annealing share is split into, each from the best so far (default 1). */
+  /** Number of annealing runs the annealing share is split into, each from the best so far (default 2). */
   annealRestarts?: number;
 }
 
@@ -138,8 +141,8 @@ export interface HyperResult {
  * (see `HyperSampler`) inside a time budget, reconfigures promising candidates' subtrees, and
  * keeps the best tree by `objective`. Then, still within the budget, it reconfigures the winner,
  * or (when slicing) runs slice–reconfigure loops on the best three candidates, keeps the
- * cheapest sliced result and re-plans around its slice set (`replanSliced`) until the budget
- * ends. Single-threaded: `hyperOptimizeThreads` runs several on workers.
+ * cheapest sliced result, re-plans around its slice set (`replanSliced`) and anneals it under the
+ * sliced cost (`annealSliced`) until the budget ends. Single-threaded: `hyperOptimizeThreads` runs several on workers.
  */
 export function hyperOptimize(problem: ContractionProblem, options: HyperOptions = {}): HyperResult {
   const t0 = Date.now();
@@ -230,28 +233,13 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   if (doSlice) {
     // Slice–reconfigure loops on the pool's trees (best three by score, then the unsliced-cheapest),
     // sharing the time left until 62% of the budget (past a slot's deadline the fast estimate
-    // finishes that slicing); then re-planning around the best slice set until 97%.
+    // finishes that slicing); then re-planning around the best slice set until 97% − annealShare
+    // (if that is past 62%), and annealing until 97%.
     const sliceEnd = slicingBound ? Date.now() + 0.15 * budget : t0 + 0.62 * budget;
     if (!pool.some((x) => x.tree === flopsBest.tree)) pool.push({ score: Infinity, tree: flopsBest.tree, info: flopsBest.info });
     let bestSl: SliceResult | undefined;
     let slInfo = bestInfo;
-    const annealPool = (options as { annealPool?: number }).annealPool ?? 0;
-    if (annealPool > 0) {
-      const poolEnd = t0 + annealPool * budget;
-      for (let j = 0; j < pool.length; j++) {
-        const now = Date.now();
-        const est = estimateSlicing(pool[j].tree, maxWidth);
-        const cost = pool[j].tree.cost(est.sliced);
-        const a = annealSliced({ tree: pool[j].tree, sliced: est.sliced, cost }, {
-          maxWidth, seed: Math.floor(rand() * 2 ** 31), deadline: now + Math.max(0, poolEnd - now) / (pool.length - j),
-        });
-        if (!bestSl || a.cost.multiplyAdds < bestSl.cost.multiplyAdds) {
-          bestSl = a;
-          slInfo = pool[j].info;
-        }
-      }
-    }
-    for (let j = 0; j < pool.length && annealPool === 0; j++) {
+    for (let j = 0; j < pool.length; j++) {
       const now = Date.now();
       if (bestSl && now >= sliceEnd) break;
       const share = Math.max(0, sliceEnd - now) / (pool.length - j);
@@ -270,7 +258,7 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
     }
     let sl = bestSl!;
     options.share?.offer(sl.cost.multiplyAdds, sl.sliced, sl.tree.toPath());
-    const annealShare = Math.min(0.9, Math.max(0, options.annealShare ?? 0.3));
+    const annealShare = Math.min(0.9, Math.max(0, options.annealShare ?? 0.45));
     const replanEnd = t0 + Math.max(0.62, 0.97 - annealShare) * budget;
     if (sl.sliced.length > 0 && Date.now() < replanEnd) {
       // No patience limit: rounds run until the deadline (time left unused would be wasted).
@@ -285,8 +273,8 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
         slInfo = { ...slInfo, params: { ...slInfo.params, replanRounds: r.rounds, beforeReplan: Math.log10(before.cost.multiplyAdds) } };
       }
     }
-    if (sl.sliced.length > 0 && annealShare > 0) {
-      const restarts = Math.max(1, options.annealRestarts ?? 1);
+    if (annealShare > 0) {
+      const restarts = Math.max(1, options.annealRestarts ?? 2);
       const end = t0 + 0.97 * budget;
       for (let k = 0; k < restarts; k++) {
         const now = Date.now();
@@ -306,9 +294,21 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
       tree: sl.tree, score: slScore, trials, seconds: 0, best: slInfo, sliced: sl.sliced, slicedCost: sl.cost,
     };
   } else {
-    // Final polish, bounded: reconfiguration until 88% of the budget.
-    const polished = reconfigure(bestTree, { subtreeSize: options.finalSubtreeSize ?? 8, deadline: t0 + 0.88 * budget });
-    const ev = evaluate(polished, Infinity);
+    // Final polish, bounded: reconfiguration until 88% of the budget, then (for the `flops` and
+    // `limit` objectives) annealing of the tree without slicing until 97%.
+    let polished = reconfigure(bestTree, { subtreeSize: options.finalSubtreeSize ?? 8, deadline: t0 + 0.88 * budget });
+    let ev = evaluate(polished, Infinity);
+    if ((objective === 'flops' || objective === 'limit') && (options.annealShare ?? 0.45) > 0) {
+      const a = annealSliced({ tree: polished, sliced: [], cost: polished.cost() }, {
+        maxWidth: objective === 'limit' ? maxWidth : Infinity, slicing: false, seed: Math.floor(rand() * 2 ** 31), deadline: t0 + 0.97 * budget,
+        ...(options.maxTrials !== undefined ? { maxMoves: 2000 * options.maxTrials } : {}),
+      });
+      const ea = evaluate(a.tree, Infinity);
+      if (ea.score < ev.score) {
+        polished = a.tree;
+        ev = ea;
+      }
+    }
     result = ev.score <= best
       ? { tree: polished, score: ev.score, trials, seconds: 0, best: bestInfo }
       : { tree: bestTree, score: best, trials, seconds: 0, best: bestInfo };
