@@ -1,7 +1,7 @@
 /**
  * Simulated annealing of a sliced contraction tree: a local search over the binary tree and its
  * slice set that minimises the *sliced* cost (slices × per-slice multiply-adds) directly, with
- * the width target as a hard constraint.
+ * the width target as a penalty on the energy (the state returned always meets it).
  *
  * Tree moves are rotations: at a node N = (A, B) whose sibling is C under parent P, swap C with
  * B (N becomes (A, C), P becomes (N, B)) or with A. P's leaf set, hence its index set, does not
@@ -12,8 +12,8 @@
  *
  * Slice moves run every few thousand tree moves: drop a slice the tree no longer needs, swap a
  * slice for the best index that keeps the width target, or (rarely) add a slice, which costs a
- * little but frees the tree moves. All moves use Metropolis acceptance on log2 of the total cost,
- * with a temperature falling geometrically over the budget; the best state seen is returned,
+ * little but frees the tree moves. All moves use Metropolis acceptance on the energy log2(total
+ * cost) + `widthPenalty` × (summed log2 width excess over the target), with a temperature falling geometrically over the budget; the best state seen is returned,
  * costed by the exact cost model, and never costlier than the start.
  */
 import { mulberry32 } from './rng.js';
@@ -72,8 +72,10 @@ function popcount(x: number): number {
 }
 
 /**
- * Anneals `start` (a sliced tree meeting the width target) under the sliced cost. Deterministic
- * for a given seed when bounded by `maxMoves` alone.
+ * Anneals `start` (a sliced tree; one wider than the target is squeezed to it) under the sliced
+ * cost. The result meets the target and, when the start did, costs no more than it; if the target
+ * is never reached, the start comes back. Deterministic for a given seed when bounded by
+ * `maxMoves` alone.
  */
 export function annealSliced(start: SliceResult, options: AnnealOptions = {}): AnnealResult {
   const tree = start.tree;
