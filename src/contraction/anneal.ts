@@ -13,8 +13,9 @@
  * Slice moves run every few thousand tree moves: drop a slice the tree no longer needs, swap a
  * slice for the best index that keeps the width target, or (rarely) add a slice, which costs a
  * little but frees the tree moves. All moves use Metropolis acceptance on the energy log2(total
- * cost) + `widthPenalty` × (summed log2 width excess over the target), with a temperature falling geometrically over the budget; the best state seen is returned,
- * costed by the exact cost model, and never costlier than the start.
+ * cost) + `widthPenalty` × (summed log2 width excess over the target), with a temperature
+ * falling geometrically over the budget; the best state seen is returned, costed by the exact
+ * cost model, and never costlier than the start.
  */
 import { mulberry32 } from './rng.js';
 import type { SliceResult } from './slicing.js';
