@@ -12,6 +12,7 @@ import type { Objective } from '../cost.js';
 import { reconfigure } from '../reconfigure.js';
 import type { SlicedShare } from '../exchange.js';
 import { replanSliced } from '../replan.js';
+import { annealSliced } from '../anneal.js';
 import { bisectionParams, bisectionTree } from './bisection.js';
 import { mulberry32 } from '../rng.js';
 import { ContractionTree, IndexTotals } from '../tree.js';
@@ -77,8 +78,8 @@ export interface HyperOptions {
   /**
    * Time budget in seconds for everything (default 5): the trials, the final reconfiguration
    * and, when slicing is asked for, the slicing. Trials get 80% (50% when slicing: then 12% go
-   * to slice–reconfigure loops on the best few candidates and the rest to re-planning around the
-   * best slice set, see `replanSliced`).
+   * to slice–reconfigure loops on the best few candidates, and the rest to re-planning around the
+   * best slice set (`replanSliced`) and to annealing, see `annealShare`).
    */
   timeSeconds?: number;
   /** Maximum number of trials (default unlimited within the budget). */
@@ -108,6 +109,16 @@ export interface HyperOptions {
    * 10^21.5, 4 runs each) but not at 60 s on two loaded threads, so it is off by default.
    */
   slicingBoundStop?: number;
+  /**
+   * Share of the budget for simulated annealing of the best sliced result under the sliced cost
+   * (`annealSliced`), at the end, after re-planning (default 0.45, which leaves no time to
+   * re-planning on trees that need slicing: on m=20 at 60 s on 2 threads, 0.3 with re-planning gave
+   * 10^20.6 and 0.45 with two annealing runs 10^19.9, one loaded run each). With the `flops` and
+   * `limit` objectives the final tree is annealed without slicing from 88% to 97% when this is > 0.
+   */
+  annealShare?: number;
+  /** Number of annealing runs the annealing share is split into, each from the best so far (default 2). */
+  annealRestarts?: number;
 }
 
 /** Result of the hyper-optimizer. */
@@ -130,8 +141,8 @@ export interface HyperResult {
  * (see `HyperSampler`) inside a time budget, reconfigures promising candidates' subtrees, and
  * keeps the best tree by `objective`. Then, still within the budget, it reconfigures the winner,
  * or (when slicing) runs slice–reconfigure loops on the best three candidates, keeps the
- * cheapest sliced result and re-plans around its slice set (`replanSliced`) until the budget
- * ends. Single-threaded: `hyperOptimizeThreads` runs several on workers.
+ * cheapest sliced result, re-plans around its slice set (`replanSliced`) and anneals it under the
+ * sliced cost (`annealSliced`) until the budget ends. Single-threaded: `hyperOptimizeThreads` runs several on workers.
  */
 export function hyperOptimize(problem: ContractionProblem, options: HyperOptions = {}): HyperResult {
   const t0 = Date.now();
@@ -222,7 +233,8 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   if (doSlice) {
     // Slice–reconfigure loops on the pool's trees (best three by score, then the unsliced-cheapest),
     // sharing the time left until 62% of the budget (past a slot's deadline the fast estimate
-    // finishes that slicing); then re-planning around the best slice set until 97%.
+    // finishes that slicing); then re-planning around the best slice set until 97% − annealShare
+    // (if that is past 62%), and annealing until 97%.
     const sliceEnd = slicingBound ? Date.now() + 0.15 * budget : t0 + 0.62 * budget;
     if (!pool.some((x) => x.tree === flopsBest.tree)) pool.push({ score: Infinity, tree: flopsBest.tree, info: flopsBest.info });
     let bestSl: SliceResult | undefined;
@@ -246,10 +258,12 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
     }
     let sl = bestSl!;
     options.share?.offer(sl.cost.multiplyAdds, sl.sliced, sl.tree.toPath());
-    if (sl.sliced.length > 0) {
+    const annealShare = Math.min(0.9, Math.max(0, options.annealShare ?? 0.45));
+    const replanEnd = t0 + Math.max(0.62, 0.97 - annealShare) * budget;
+    if (sl.sliced.length > 0 && Date.now() < replanEnd) {
       // No patience limit: rounds run until the deadline (time left unused would be wasted).
       const r = replanSliced(problem, sl, {
-        maxWidth, deadline: t0 + 0.97 * budget, seed: Math.floor(rand() * 2 ** 31), totals, patience: Infinity, share: options.share,
+        maxWidth, deadline: replanEnd, seed: Math.floor(rand() * 2 ** 31), totals, patience: Infinity, share: options.share,
         ...(options.maxTrials !== undefined ? { maxRounds: options.maxTrials } : {}),
       });
       if (r.cost.multiplyAdds < sl.cost.multiplyAdds) {
@@ -259,14 +273,42 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
         slInfo = { ...slInfo, params: { ...slInfo.params, replanRounds: r.rounds, beforeReplan: Math.log10(before.cost.multiplyAdds) } };
       }
     }
+    if (annealShare > 0) {
+      const restarts = Math.max(1, options.annealRestarts ?? 2);
+      const end = t0 + 0.97 * budget;
+      for (let k = 0; k < restarts; k++) {
+        const now = Date.now();
+        if (now >= end) break;
+        const a = annealSliced(sl, {
+          maxWidth, seed: Math.floor(rand() * 2 ** 31), deadline: now + (end - now) / (restarts - k),
+          ...(options.maxTrials !== undefined ? { maxMoves: 2000 * options.maxTrials } : {}),
+        });
+        if (a.cost.multiplyAdds < sl.cost.multiplyAdds) {
+          slInfo = { ...slInfo, params: { ...slInfo.params, beforeAnneal: slInfo.params.beforeAnneal ?? Math.log10(sl.cost.multiplyAdds) } };
+          sl = a;
+        }
+      }
+    }
     const slScore = objectiveScore(sl.cost, objective === 'sliced' ? 'sliced' : objective, maxWidth);
     result = {
       tree: sl.tree, score: slScore, trials, seconds: 0, best: slInfo, sliced: sl.sliced, slicedCost: sl.cost,
     };
   } else {
-    // Final polish, bounded: reconfiguration until 88% of the budget.
-    const polished = reconfigure(bestTree, { subtreeSize: options.finalSubtreeSize ?? 8, deadline: t0 + 0.88 * budget });
-    const ev = evaluate(polished, Infinity);
+    // Final polish, bounded: reconfiguration until 88% of the budget, then (for the `flops` and
+    // `limit` objectives) annealing of the tree without slicing until 97%.
+    let polished = reconfigure(bestTree, { subtreeSize: options.finalSubtreeSize ?? 8, deadline: t0 + 0.88 * budget });
+    let ev = evaluate(polished, Infinity);
+    if ((objective === 'flops' || objective === 'limit') && (options.annealShare ?? 0.45) > 0) {
+      const a = annealSliced({ tree: polished, sliced: [], cost: polished.cost() }, {
+        maxWidth: objective === 'limit' ? maxWidth : Infinity, slicing: false, seed: Math.floor(rand() * 2 ** 31), deadline: t0 + 0.97 * budget,
+        ...(options.maxTrials !== undefined ? { maxMoves: 2000 * options.maxTrials } : {}),
+      });
+      const ea = evaluate(a.tree, Infinity);
+      if (ea.score < ev.score) {
+        polished = a.tree;
+        ev = ea;
+      }
+    }
     result = ev.score <= best
       ? { tree: polished, score: ev.score, trials, seconds: 0, best: bestInfo }
       : { tree: bestTree, score: best, trials, seconds: 0, best: bestInfo };

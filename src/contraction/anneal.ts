@@ -1,0 +1,457 @@
+/**
+ * Simulated annealing of a sliced contraction tree: a local search over the binary tree and its
+ * slice set that minimises the *sliced* cost (slices × per-slice multiply-adds) directly, with
+ * the width target as a penalty on the energy (the state returned always meets it).
+ *
+ * Tree moves are rotations: at a node N = (A, B) whose sibling is C under parent P, swap C with
+ * B (N becomes (A, C), P becomes (N, B)) or with A. P's leaf set, hence its index set, does not
+ * change, so a move changes only N's index set and the two contractions at N and P: its cost
+ * delta takes O(1) bitset operations. N's new index set follows from local sets alone (hyperedges
+ * included): legs(N) = (legs(A) ∪ legs(C)) ∩ (legs(P) ∪ legs(B) ∪ output), because an index of N
+ * is kept iff it also occurs outside N, i.e. outside P (then it is a leg of P) or in B.
+ *
+ * Slice moves run every few thousand tree moves: drop a slice the tree no longer needs, swap a
+ * slice for the best index that keeps the width target, or (rarely) add a slice, which costs a
+ * little but frees the tree moves. All moves use Metropolis acceptance on the energy log2(total
+ * cost) + `widthPenalty` × (summed log2 width excess over the target), with a temperature
+ * falling geometrically over the budget; the best state seen is returned, costed by the exact
+ * cost model, and never costlier than the start.
+ */
+import { mulberry32 } from './rng.js';
+import type { SliceResult } from './slicing.js';
+import { ContractionTree } from './tree.js';
+import type { TreeNode } from './tree.js';
+
+/** Options of `annealSliced`. */
+export interface AnnealOptions {
+  /**
+   * Width target, log2 elements (default 27). A start wider than that (e.g. an unsliced tree) is
+   * squeezed: the limit falls from its width to the target over the first `shrinkShare` of the
+   * run, and slices are added as the limit demands.
+   */
+  maxWidth?: number;
+  /** Wall-clock deadline (`Date.now()` ms). Default: 2 s from now when `maxMoves` is not given. */
+  deadline?: number;
+  /** Number of tree moves (the run ends at whichever of this and `deadline` comes first). */
+  maxMoves?: number;
+  seed?: number;
+  /**
+   * Start and end temperatures in log2 units of the total cost (defaults 0.03 and 0.001: on
+   * Sycamore m=20, starts of 0.01–0.05 gave 10^19.3–19.5 in 10 s, 0.1 gave 10^19.9, 1 gave 10^20.7).
+   */
+  tempStart?: number;
+  tempEnd?: number;
+  /** Tree moves between slice steps (default 2000). */
+  sliceEvery?: number;
+  /** Probability that a slice step also proposes adding a slice (default 0.3; always while over the limit). */
+  addProbability?: number;
+  /**
+   * Energy per unit of log2 width excess of an intermediate over the limit (default 2;
+   * `Infinity` = hard constraint: moves past the limit are refused). The best state kept is
+   * always within the limit.
+   */
+  widthPenalty?: number;
+  /** Slice moves on (default true); off, the slice set of the start is kept as it is. */
+  slicing?: boolean;
+  /** Share of the run over which a start wider than the target is squeezed to it (default 0.5). */
+  shrinkShare?: number;
+}
+
+/** Result of `annealSliced`: the best sliced tree found, with search statistics. */
+export interface AnnealResult extends SliceResult {
+  /** Tree moves tried and accepted. */
+  moves: number;
+  accepted: number;
+  /** Total multiply-adds of the returned state by the annealer's own incremental bookkeeping. */
+  trackedMultiplyAdds: number;
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/**
+ * Anneals `start` (a sliced tree; one wider than the target is squeezed to it) under the sliced
+ * cost. The result meets the target and, when the start did, costs no more than it; if the target
+ * is never reached, the start comes back. Deterministic for a given seed when bounded by
+ * `maxMoves` alone.
+ */
+export function annealSliced(start: SliceResult, options: AnnealOptions = {}): AnnealResult {
+  const tree = start.tree;
+  const problem = tree.problem;
+  const n = problem.inputs.length;
+  const startExact = tree.cost(start.sliced);
+  const none: AnnealResult = { ...start, moves: 0, accepted: 0, trackedMultiplyAdds: startExact.multiplyAdds };
+  if (n < 3) return none;
+  const sizesIn = problem.sizes;
+  // Compact index numbering: bit j of a node's set is index ids[j].
+  const ids: number[] = [];
+  const bitOf = new Map<number, number>();
+  for (const t of problem.inputs) for (const i of t) if (!bitOf.has(i)) { bitOf.set(i, ids.length); ids.push(i); }
+  for (const i of problem.output) if (!bitOf.has(i)) { bitOf.set(i, ids.length); ids.push(i); }
+  const m = ids.length;
+  const W = Math.max(1, (m + 31) >>> 5);
+  const dim = new Float64Array(m);
+  let binary = true;
+  for (let j = 0; j < m; j++) {
+    dim[j] = sizesIn[ids[j]];
+    if (dim[j] !== 1 && dim[j] !== 2) binary = false;
+  }
+  const outMask = new Uint32Array(W);
+  for (const i of problem.output) { const b = bitOf.get(i)!; outMask[b >>> 5] |= 1 << (b & 31); }
+  // Active = indices that count in sizes: not sliced, not of size 1.
+  const active = new Uint32Array(W);
+  for (let j = 0; j < m; j++) if (dim[j] > 1) active[j >>> 5] |= 1 << (j & 31);
+  const slicedSet = new Set<number>(); // bits
+  let slices = 1;
+  for (const i of start.sliced) {
+    const b = bitOf.get(i);
+    if (b === undefined || slicedSet.has(b) || (outMask[b >>> 5] >>> (b & 31)) & 1) continue;
+    slicedSet.add(b);
+    active[b >>> 5] &= ~(1 << (b & 31));
+    slices *= dim[b];
+  }
+
+  // Node arrays: leaves 0…n-1 (by input number), internal nodes n…2n-2.
+  const nn = 2 * n - 1;
+  const left = new Int32Array(nn).fill(-1);
+  const right = new Int32Array(nn).fill(-1);
+  const parent = new Int32Array(nn).fill(-1);
+  const legs = new Uint32Array(nn * W);
+  const setLegs = (k: number, node: TreeNode): void => {
+    for (const i of node.legs.keys()) { const b = bitOf.get(i)!; legs[k * W + (b >>> 5)] |= 1 << (b & 31); }
+  };
+  let nextId = n;
+  const idOf = new Map<TreeNode, number>();
+  {
+    const stack: Array<[TreeNode, boolean]> = [[tree.root, false]];
+    while (stack.length) {
+      const [node, expanded] = stack.pop()!;
+      if (node.leaf !== undefined) {
+        idOf.set(node, node.leaf);
+        setLegs(node.leaf, node);
+      } else if (expanded) {
+        const k = nextId++;
+        const l = idOf.get(node.left!)!;
+        const r = idOf.get(node.right!)!;
+        left[k] = l; right[k] = r; parent[l] = k; parent[r] = k;
+        idOf.set(node, k);
+        setLegs(k, node);
+      } else {
+        stack.push([node, true], [node.right!, false], [node.left!, false]);
+      }
+    }
+  }
+  const root = nextId - 1;
+
+  // Size (elements, per slice) of a set given as the union of two node sets (b < 0: one set).
+  const tmp = new Uint32Array(W);
+  const sizeOf = (buf: Uint32Array, a: number, b2: Uint32Array | null, b: number): number => {
+    if (binary) {
+      let c = 0;
+      if (b2) for (let w = 0; w < W; w++) c += popcount((buf[a + w] | b2[b + w]) & active[w]);
+      else for (let w = 0; w < W; w++) c += popcount(buf[a + w] & active[w]);
+      return 2 ** c;
+    }
+    let s = 1;
+    for (let w = 0; w < W; w++) {
+      let x = (b2 ? buf[a + w] | b2[b + w] : buf[a + w]) & active[w];
+      while (x !== 0) {
+        const t = x & -x;
+        s *= dim[(w << 5) + 31 - Math.clz32(t)];
+        x ^= t;
+      }
+    }
+    return s;
+  };
+  const pairSize = (k: number): number => sizeOf(legs, left[k] * W, legs, right[k] * W);
+  const nodeSize = (k: number): number => sizeOf(legs, k * W, null, 0);
+
+  const target = options.maxWidth ?? 27;
+  let maxSize = 0;
+  for (let k = n; k < nn; k++) maxSize = Math.max(maxSize, nodeSize(k));
+  const startLog = Math.log2(maxSize);
+  const startFits = startLog <= target + 1e-9;
+  let limitLog = Math.max(target, startLog);
+  let limit = 2 ** limitLog * (1 + 1e-12);
+  const shrinkShare = Math.max(1e-3, options.shrinkShare ?? 0.5);
+  let frac = 0; // share of the run done
+  // Width excess of an intermediate over the limit, log2 units (0 within it).
+  const excess = (size: number): number => (size > limit ? Math.log2(size) - limitLog : 0);
+  const lambda = options.widthPenalty ?? 2;
+  // λ·x with 0 for x = 0 (also when λ is infinite).
+  const pen = (x: number): number => (x === 0 ? 0 : lambda * x);
+  const cost = new Float64Array(nn);
+  const nodeExc = new Float64Array(nn);
+  let T = 0;
+  let sumExc = 0;
+  let over = 0; // intermediates over the limit
+  const recompute = (): void => {
+    T = 0;
+    sumExc = 0;
+    over = 0;
+    for (let k = n; k < nn; k++) {
+      cost[k] = pairSize(k);
+      T += cost[k];
+      nodeExc[k] = excess(nodeSize(k));
+      if (nodeExc[k] > 0) { sumExc += nodeExc[k]; over++; }
+    }
+  };
+  recompute();
+
+  const rand = mulberry32(options.seed ?? 1);
+  const maxMoves = options.maxMoves ?? Infinity;
+  const t0 = Date.now();
+  const deadline = options.deadline ?? (options.maxMoves === undefined ? t0 + 2000 : Infinity);
+  const span = Math.max(1, deadline - t0);
+  const tempStart = options.tempStart ?? 0.03;
+  const tempEnd = options.tempEnd ?? 0.001;
+  const sliceEvery = options.sliceEvery ?? 2000;
+  const addProb = options.addProbability ?? 0.3;
+  const slicing = options.slicing ?? true;
+
+  // Best state (within the width limit): saved lazily, just before the first step away from it.
+  let bestTotal = startFits ? T * slices : Infinity;
+  let curIsBest = startFits;
+  let best = { left: left.slice(), right: right.slice(), sliced: [...slicedSet], total: bestTotal };
+  const save = (): void => {
+    best = { left: left.slice(), right: right.slice(), sliced: [...slicedSet], total: T * slices };
+  };
+  let temp = tempStart;
+  // Metropolis on the energy log2(total) + λ·(width excess); `newTotal`/`newOver` describe the
+  // state a move leads to, so that leaving the best state saves it first.
+  const accept = (dE: number, newTotal: number, newOver: number): boolean => {
+    if (!(dE <= 0) && !(rand() < Math.exp(-dE / temp))) return false;
+    if (curIsBest && !(newOver === 0 && newTotal < bestTotal)) { save(); curIsBest = false; }
+    return true;
+  };
+  const noteTotal = (): void => {
+    const tot = T * slices;
+    if (over === 0 && limitLog <= target && tot < bestTotal) { bestTotal = tot; curIsBest = true; }
+  };
+
+  // Per-index tallies for slice moves: the summed cost of the contractions holding the index,
+  // and the change of the summed width excess if it were unsliced (sliced indices) or sliced.
+  const pairSum = new Float64Array(m);
+  const excChange = new Float64Array(m);
+  const overChange = new Int32Array(m);
+  const tally = (): void => {
+    pairSum.fill(0);
+    excChange.fill(0);
+    overChange.fill(0);
+    for (let k = n; k < nn; k++) {
+      const a = left[k] * W;
+      const b = right[k] * W;
+      const ko = k * W;
+      const sz = nodeSize(k);
+      for (let w = 0; w < W; w++) {
+        let x = legs[a + w] | legs[b + w];
+        while (x !== 0) {
+          const t = x & -x;
+          const j = (w << 5) + 31 - Math.clz32(t);
+          pairSum[j] += cost[k];
+          if ((legs[ko + w] & t) !== 0) {
+            const e = excess((active[w] & t) !== 0 ? sz / dim[j] : sz * dim[j]);
+            excChange[j] += e - nodeExc[k];
+            overChange[j] += (e > 0 ? 1 : 0) - (nodeExc[k] > 0 ? 1 : 0);
+          }
+          x ^= t;
+        }
+      }
+    }
+  };
+  const setSliced = (b: number, on: boolean): void => {
+    if (on) { slicedSet.add(b); active[b >>> 5] &= ~(1 << (b & 31)); slices *= dim[b]; }
+    else { slicedSet.delete(b); active[b >>> 5] |= 1 << (b & 31); slices /= dim[b]; }
+  };
+  const energyDrop = (s: number): number => Math.log2((T + (dim[s] - 1) * pairSum[s]) / (dim[s] * T)) + pen(excChange[s]);
+  const sliceStep = (): void => {
+    if (limitLog > target) {
+      limitLog = Math.max(target, startLog - ((startLog - target) * frac) / shrinkShare);
+      limit = 2 ** limitLog * (1 + 1e-12);
+    }
+    recompute();
+    // 1. Drop slices: every one that lowers the energy, then maybe one more (Metropolis).
+    for (let tries = 0; tries <= slicedSet.size; tries++) {
+      tally();
+      let bs = -1;
+      let bdE = Infinity;
+      for (const b of slicedSet) {
+        if (lambda === Infinity && excChange[b] > 0) continue;
+        const dE = energyDrop(b);
+        if (dE < bdE) { bdE = dE; bs = b; }
+      }
+      if (bs < 0) break;
+      const newTotal = ((T + (dim[bs] - 1) * pairSum[bs]) * slices) / dim[bs];
+      if (bdE > 0 && tries > 0) break;
+      if (!accept(bdE, newTotal, over + overChange[bs])) break;
+      setSliced(bs, false);
+      recompute();
+      noteTotal();
+      if (bdE > 0) break;
+    }
+    const cur = [...slicedSet];
+    // 2. Swap a random slice for the index that best makes up for it (it must be on every
+    // intermediate the unslicing pushes over the limit).
+    if (cur.length > 0) {
+      const s = cur[Math.floor(rand() * cur.length)];
+      const ds = dim[s];
+      const cand = new Uint32Array(W).fill(0xffffffff);
+      let any = false;
+      for (let k = n; k < nn; k++) {
+        const ko = k * W;
+        if (((legs[ko + (s >>> 5)] >>> (s & 31)) & 1) === 0) continue;
+        if (nodeSize(k) * ds <= limit) continue;
+        any = true;
+        for (let w = 0; w < W; w++) cand[w] &= legs[ko + w];
+      }
+      if (any) {
+        let bestI = -1;
+        let bestdE = Infinity;
+        let bestNew = 0;
+        let bestOver = 0;
+        const E0 = Math.log2(T * slices) + pen(sumExc);
+        for (let w = 0; w < W; w++) {
+          let x = cand[w] & active[w] & ~outMask[w];
+          while (x !== 0) {
+            const t = x & -x;
+            const j = (w << 5) + 31 - Math.clz32(t);
+            x ^= t;
+            // Per-slice cost and width excess with s unsliced and j sliced.
+            let T2 = 0;
+            let exc2 = 0;
+            let over2 = 0;
+            for (let k = n; k < nn; k++) {
+              const a = left[k] * W;
+              const b = right[k] * W;
+              const ko = k * W;
+              let c = cost[k];
+              if ((((legs[a + (s >>> 5)] | legs[b + (s >>> 5)]) >>> (s & 31)) & 1) !== 0) c *= ds;
+              if (((legs[a + w] | legs[b + w]) & t) !== 0) c /= dim[j];
+              T2 += c;
+              const hs = ((legs[ko + (s >>> 5)] >>> (s & 31)) & 1) !== 0;
+              const hj = (legs[ko + w] & t) !== 0;
+              if (hs || hj || nodeExc[k] > 0) {
+                const e = hs || hj ? excess((nodeSize(k) * (hs ? ds : 1)) / (hj ? dim[j] : 1)) : nodeExc[k];
+                exc2 += e;
+                if (e > 0) over2++;
+              }
+            }
+            const tot = (T2 * slices * dim[j]) / ds;
+            const dE = Math.log2(tot) + pen(exc2) - E0;
+            if (lambda === Infinity && over2 > 0) continue;
+            if (dE < bestdE) { bestdE = dE; bestI = j; bestNew = tot; bestOver = over2; }
+          }
+        }
+        if (bestI >= 0 && accept(bestdE, bestNew, bestOver)) {
+          setSliced(s, false);
+          setSliced(bestI, true);
+          recompute();
+          noteTotal();
+        }
+      }
+    }
+    // 3. Sometimes add a slice (the best of a few on the widest intermediates): costs a little,
+    // frees the tree moves.
+    if (rand() < addProb || over > 0) {
+      tally();
+      let bestJ = -1;
+      let bestdE = Infinity;
+      for (let tries = 0; tries < 8; tries++) {
+        const k = n + Math.floor(rand() * (n - 1));
+        if (nodeSize(k) * 4 < limit) continue;
+        const ko = k * W;
+        for (let w = 0; w < W; w++) {
+          let x = legs[ko + w] & active[w] & ~outMask[w];
+          while (x !== 0) {
+            const t = x & -x;
+            const j = (w << 5) + 31 - Math.clz32(t);
+            x ^= t;
+            const dE = Math.log2((dim[j] * T - (dim[j] - 1) * pairSum[j]) / T) + pen(excChange[j]);
+            if (dE < bestdE) { bestdE = dE; bestJ = j; }
+          }
+        }
+      }
+      if (bestJ >= 0 && accept(bestdE, (dim[bestJ] * T - (dim[bestJ] - 1) * pairSum[bestJ]) * slices, over + overChange[bestJ])) {
+        setSliced(bestJ, true);
+        recompute();
+        noteTotal();
+      }
+    }
+  };
+
+  let moves = 0;
+  let accepted = 0;
+  const internal = n - 1;
+  for (;;) {
+    if ((moves & 1023) === 0) {
+      const now = Date.now();
+      if (now >= deadline || moves >= maxMoves) break;
+      frac = Math.max(isFinite(maxMoves) ? moves / maxMoves : 0, isFinite(deadline) ? (now - t0) / span : 0);
+      temp = tempStart * (tempEnd / tempStart) ** Math.min(1, frac);
+    } else if (moves >= maxMoves) break;
+    if (moves > 0 && moves % sliceEvery === 0 && slicing) sliceStep();
+    moves++;
+    // A non-root internal node N, its parent P and sibling C.
+    const N = n + Math.floor(rand() * internal);
+    if (N === root) continue;
+    const P = parent[N];
+    const C = left[P] === N ? right[P] : left[P];
+    const swapRight = rand() < 0.5;
+    const X = swapRight ? left[N] : right[N]; // stays under N
+    const Y = swapRight ? right[N] : left[N]; // moves up to P
+    const xo = X * W;
+    const co = C * W;
+    const po = P * W;
+    const yo = Y * W;
+    for (let w = 0; w < W; w++) tmp[w] = (legs[xo + w] | legs[co + w]) & (legs[po + w] | legs[yo + w] | outMask[w]);
+    const e = excess(sizeOf(tmp, 0, null, 0));
+    if (e > nodeExc[N] && lambda === Infinity) continue;
+    const cN = sizeOf(legs, xo, legs, co);
+    const cP = sizeOf(tmp, 0, legs, yo);
+    const newT = T - cost[N] - cost[P] + cN + cP;
+    const newOver = over + (e > 0 ? 1 : 0) - (nodeExc[N] > 0 ? 1 : 0);
+    if (!accept(Math.log2(newT / T) + pen(e - nodeExc[N]), newT * slices, newOver)) continue;
+    accepted++;
+    // Apply: N = (X, C) in N's slot; Y takes C's place under P.
+    if (swapRight) right[N] = C; else left[N] = C;
+    parent[C] = N;
+    if (left[P] === C) left[P] = Y; else right[P] = Y;
+    parent[Y] = P;
+    legs.set(tmp, N * W);
+    cost[N] = cN;
+    cost[P] = cP;
+    T = newT;
+    sumExc += e - nodeExc[N];
+    nodeExc[N] = e;
+    over = newOver;
+    noteTotal();
+  }
+  recompute();
+  noteTotal();
+  if (curIsBest) save();
+
+  // Rebuild the best state as a ContractionTree and cost it exactly.
+  const totals = tree.totals;
+  const built = new Array<TreeNode | undefined>(nn);
+  for (let t = 0; t < n; t++) built[t] = totals.leaf(t);
+  {
+    const stack: Array<[number, boolean]> = [[root, false]];
+    while (stack.length) {
+      const [k, expanded] = stack.pop()!;
+      if (k < n) continue;
+      if (expanded) built[k] = totals.join(built[best.left[k]]!, built[best.right[k]]!);
+      else stack.push([k, true], [best.right[k], false], [best.left[k], false]);
+    }
+  }
+  const outTree = new ContractionTree(problem, built[root]!, totals);
+  const sliced = best.sliced.map((b) => ids[b]);
+  const exact = outTree.cost(sliced);
+  // Never worse than the start: cheaper when the start met the target, else within the target.
+  if (bestTotal === Infinity || exact.width > target + 1e-9 || (startFits && exact.multiplyAdds >= startExact.multiplyAdds)) return { ...none, moves, accepted };
+  const base = start.cost.overhead > 0 ? Math.min(start.cost.multiplyAdds / start.cost.overhead, outTree.cost().multiplyAdds) : outTree.cost().multiplyAdds;
+  const reported = { ...exact, overhead: base > 0 ? exact.multiplyAdds / base : 1 };
+  return { tree: outTree, sliced, cost: reported, moves, accepted, trackedMultiplyAdds: best.total };
+}

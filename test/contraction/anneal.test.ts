@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { annealSliced } from '../../src/contraction/anneal.js';
+import { greedyPath } from '../../src/contraction/greedy.js';
+import { sliceTree } from '../../src/contraction/slicing.js';
+import { ContractionTree } from '../../src/contraction/tree.js';
+import type { ContractionProblem } from '../../src/contraction/types.js';
+import { einsumDirect, randomProblem, randomTensors, slicedSum } from './naive-einsum.js';
+import { sliceCase } from './slice-case.js';
+import { assertValid, close } from './tree-asserts.js';
+
+/** Relative closeness of two positive costs. */
+function near(a: number, b: number, rel = 1e-9): boolean {
+  return Math.abs(a - b) <= rel * Math.max(a, b);
+}
+
+test('annealing a sliced tree keeps it valid and within the width target, never costs more, and sums to the unsliced result', () => {
+  let ran = 0;
+  for (let seed = 1; seed <= 8; seed++) {
+    const { p, tensors, tree, target } = sliceCase(seed * 211, 11, 16, seed, 3);
+    const start = sliceTree(tree, { maxWidth: target, reconfigureEvery: 0 });
+    if (start.cost.width > target + 1e-9) continue; // output indices alone too wide
+    ran++;
+    const r = annealSliced(start, { maxWidth: target, maxMoves: 20_000, sliceEvery: 200, seed });
+    assertValid(r.tree, p.inputs.length);
+    assert.ok(r.cost.width <= target + 1e-9, `width ${r.cost.width} > ${target}`);
+    assert.ok(r.cost.multiplyAdds <= start.cost.multiplyAdds);
+    const out = new Set(p.output);
+    for (const s of r.sliced) assert.ok(!out.has(s));
+    const exact = r.tree.cost(r.sliced);
+    assert.equal(r.cost.multiplyAdds, exact.multiplyAdds);
+    assert.ok(near(r.trackedMultiplyAdds, exact.multiplyAdds), `tracked ${r.trackedMultiplyAdds} vs exact ${exact.multiplyAdds}`);
+    const run = slicedSum(p, tensors, r.tree, r.sliced);
+    assert.equal(run.madds, exact.multiplyAdds);
+    close(run.result, einsumDirect(p, tensors));
+  }
+  assert.ok(ran > 0, 'no network met the width target');
+});
+
+/** A random network with every index of size 2 (the annealer's popcount path). */
+function binaryProblem(seed: number, nTensors: number, nIndices: number): ContractionProblem {
+  const p = randomProblem(seed, nTensors, nIndices);
+  return { ...p, sizes: p.sizes.map(() => 2) };
+}
+
+test('on binary networks the incremental bookkeeping equals the exact sliced cost, and the result is exact', () => {
+  let improved = 0;
+  for (let seed = 1; seed <= 6; seed++) {
+    const p = binaryProblem(seed * 97, 12, 20);
+    const tensors = randomTensors(p, seed);
+    const tree = ContractionTree.fromPath(p, greedyPath(p));
+    const target = Math.max(1, Math.floor(tree.cost().width) - 3);
+    const start = sliceTree(tree, { maxWidth: target, reconfigureEvery: 0 });
+    if (start.cost.width > target + 1e-9) continue;
+    const r = annealSliced(start, { maxWidth: target, maxMoves: 30_000, sliceEvery: 100, seed });
+    assertValid(r.tree, p.inputs.length);
+    const exact = r.tree.cost(r.sliced);
+    assert.equal(r.trackedMultiplyAdds, exact.multiplyAdds);
+    assert.ok(exact.width <= target + 1e-9);
+    assert.ok(exact.multiplyAdds <= start.cost.multiplyAdds);
+    if (exact.multiplyAdds < start.cost.multiplyAdds) improved++;
+    close(slicedSum(p, tensors, r.tree, r.sliced).result, einsumDirect(p, tensors));
+  }
+  assert.ok(improved > 0, 'annealing never improved on greedy slicing');
+});
+
+test('annealing larger networks: tracked cost equals the exact cost model; deterministic for a seed', () => {
+  for (let seed = 1; seed <= 3; seed++) {
+    const p = binaryProblem(seed * 31, 60, 90);
+    const tree = ContractionTree.fromPath(p, greedyPath(p));
+    const target = Math.max(1, Math.floor(tree.cost().width) - 4);
+    const start = sliceTree(tree, { maxWidth: target, reconfigureEvery: 0 });
+    if (start.cost.width > target + 1e-9) continue;
+    const a = annealSliced(start, { maxWidth: target, maxMoves: 50_000, sliceEvery: 500, seed });
+    const b = annealSliced(start, { maxWidth: target, maxMoves: 50_000, sliceEvery: 500, seed });
+    assertValid(a.tree, p.inputs.length);
+    assert.deepEqual(a.tree.toPath(), b.tree.toPath());
+    assert.deepEqual(a.sliced, b.sliced);
+    assert.equal(a.cost.multiplyAdds, b.cost.multiplyAdds);
+    const exact = a.tree.cost(a.sliced);
+    assert.ok(near(a.trackedMultiplyAdds, exact.multiplyAdds), `tracked ${a.trackedMultiplyAdds} vs exact ${exact.multiplyAdds}`);
+    assert.ok(exact.width <= target + 1e-9);
+    assert.ok(exact.multiplyAdds <= start.cost.multiplyAdds);
+  }
+});
+
+test('annealing tiny networks (fewer than 3 tensors, or nothing to move) returns the start', () => {
+  const p: ContractionProblem = { inputs: [[0, 1], [1, 2]], output: [0, 2], sizes: [2, 2, 2] };
+  const tree = ContractionTree.fromPath(p, greedyPath(p));
+  const start = sliceTree(tree, { maxWidth: 10 });
+  const r = annealSliced(start, { maxMoves: 100 });
+  assert.equal(r.tree, start.tree);
+  assert.equal(r.cost.multiplyAdds, start.cost.multiplyAdds);
+});
+
+test('annealing squeezes an unsliced tree to a width target below its own, exactly; without slicing it keeps the slice set', () => {
+  let squeezed = 0;
+  for (let seed = 1; seed <= 6; seed++) {
+    const p = binaryProblem(seed * 53, 12, 20);
+    const tensors = randomTensors(p, seed);
+    const tree = ContractionTree.fromPath(p, greedyPath(p));
+    const target = Math.max(1, Math.floor(tree.cost().width) - 3);
+    const start = { tree, sliced: [], cost: tree.cost() };
+    const r = annealSliced(start, { maxWidth: target, maxMoves: 40_000, sliceEvery: 100, seed });
+    assertValid(r.tree, p.inputs.length);
+    if (r.tree === tree) continue; // target not reached: the start comes back
+    squeezed++;
+    const exact = r.tree.cost(r.sliced);
+    assert.ok(exact.width <= target + 1e-9, `width ${exact.width} > ${target}`);
+    assert.equal(r.cost.multiplyAdds, exact.multiplyAdds);
+    assert.equal(r.trackedMultiplyAdds, exact.multiplyAdds);
+    close(slicedSum(p, tensors, r.tree, r.sliced).result, einsumDirect(p, tensors));
+    // Unsliced annealing (no width limit) never adds slices and never costs more.
+    const u = annealSliced(start, { maxWidth: Infinity, slicing: false, maxMoves: 20_000, seed });
+    assert.deepEqual(u.sliced, []);
+    assert.ok(u.cost.multiplyAdds <= tree.cost().multiplyAdds);
+    close(slicedSum(p, tensors, u.tree, []).result, einsumDirect(p, tensors));
+  }
+  assert.ok(squeezed > 0, 'no tree was squeezed to its target');
+});
