@@ -5,7 +5,7 @@ import { greedyPath } from '../../src/contraction/greedy.js';
 import { sliceTree } from '../../src/contraction/slicing.js';
 import { ContractionTree } from '../../src/contraction/tree.js';
 import type { ContractionProblem } from '../../src/contraction/types.js';
-import { einsumDirect, randomProblem, randomTensors, slicedSum } from './naive-einsum.js';
+import { einsumDirect, randomProblem, slicedSum } from './naive-einsum.js';
 import { sliceCase } from './slice-case.js';
 import { assertValid, close } from './tree-asserts.js';
 
@@ -46,10 +46,7 @@ function binaryProblem(seed: number, nTensors: number, nIndices: number): Contra
 test('on binary networks the incremental bookkeeping equals the exact sliced cost, and the result is exact', () => {
   let improved = 0;
   for (let seed = 1; seed <= 6; seed++) {
-    const p = binaryProblem(seed * 97, 12, 20);
-    const tensors = randomTensors(p, seed);
-    const tree = ContractionTree.fromPath(p, greedyPath(p));
-    const target = Math.max(1, Math.floor(tree.cost().width) - 3);
+    const { p, tensors, tree, target } = sliceCase(seed * 97, 12, 20, seed, 3, true);
     const start = sliceTree(tree, { maxWidth: target, reconfigureEvery: 0 });
     if (start.cost.width > target + 1e-9) continue;
     const r = annealSliced(start, { maxWidth: target, maxMoves: 30_000, sliceEvery: 100, seed });
@@ -96,10 +93,7 @@ test('annealing tiny networks (fewer than 3 tensors, or nothing to move) returns
 test('annealing squeezes an unsliced tree to a width target below its own, exactly; without slicing it keeps the slice set', () => {
   let squeezed = 0;
   for (let seed = 1; seed <= 6; seed++) {
-    const p = binaryProblem(seed * 53, 12, 20);
-    const tensors = randomTensors(p, seed);
-    const tree = ContractionTree.fromPath(p, greedyPath(p));
-    const target = Math.max(1, Math.floor(tree.cost().width) - 3);
+    const { p, tensors, tree, target } = sliceCase(seed * 53, 12, 20, seed, 3, true);
     const start = { tree, sliced: [], cost: tree.cost() };
     const r = annealSliced(start, { maxWidth: target, maxMoves: 40_000, sliceEvery: 100, seed });
     assertValid(r.tree, p.inputs.length);

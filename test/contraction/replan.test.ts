@@ -5,8 +5,7 @@ import { dropUnneededSlices, replanSliced, slicedProblem } from '../../src/contr
 import { sliceTree } from '../../src/contraction/slicing.js';
 import { bisectionTree } from '../../src/contraction/finders/bisection.js';
 import { ContractionTree } from '../../src/contraction/tree.js';
-import type { ContractionProblem } from '../../src/contraction/types.js';
-import { einsumDirect, randomProblem, randomTensors, slicedSum } from './naive-einsum.js';
+import { einsumDirect, randomProblem, slicedSum } from './naive-einsum.js';
 import { sliceCase } from './slice-case.js';
 import { assertValid, close } from './tree-asserts.js';
 
@@ -76,10 +75,7 @@ test('bisection on a sliced problem (size-1 indices) returns valid trees', () =>
 test('re-planning with other reconfiguration sizes (fresh trees unreconfigured, small re-slicing passes) stays exact', () => {
   let ran = 0;
   for (let seed = 1; seed <= 3; seed++) {
-    const p = randomProblem(seed * 211, 11, 16);
-    const tensors = randomTensors(p, seed);
-    const tree = ContractionTree.fromPath(p, greedyPath(p));
-    const target = Math.max(1, Math.floor(tree.cost().width) - 3);
+    const { p, tensors, tree, target } = sliceCase(seed * 211, 11, 16, seed, 3);
     const start = sliceTree(tree, { maxWidth: target, reconfigureEvery: 0 });
     if (start.cost.width > target + 1e-9) continue;
     ran++;

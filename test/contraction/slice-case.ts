@@ -13,9 +13,13 @@ export interface SliceCase {
   target: number;
 }
 
-/** randomProblem(problemSeed, nTensors, nIndices), randomTensors(…, seed), the greedy tree, and a target `below` under its width. */
-export function sliceCase(problemSeed: number, nTensors: number, nIndices: number, seed: number, below: number): SliceCase {
-  const p = randomProblem(problemSeed, nTensors, nIndices);
+/**
+ * randomProblem(problemSeed, nTensors, nIndices) (with every index of size 2 when `binary`),
+ * randomTensors(…, seed), the greedy tree, and a target `below` under its width.
+ */
+export function sliceCase(problemSeed: number, nTensors: number, nIndices: number, seed: number, below: number, binary = false): SliceCase {
+  const random = randomProblem(problemSeed, nTensors, nIndices);
+  const p = binary ? { ...random, sizes: random.sizes.map(() => 2) } : random;
   const tensors = randomTensors(p, seed);
   const tree = ContractionTree.fromPath(p, greedyPath(p));
   return { p, tensors, tree, target: Math.max(1, Math.floor(tree.cost().width) - below) };
