@@ -11,7 +11,7 @@ import { getKernel, resolveBackend } from '../backend/registry.js';
 import type { Precision } from '../engine/types.js';
 import { blockingFor, localExecutor, type SvExecutor } from './engine.js';
 import { blockedSteps, runSteps, type BlockStep, type BlockingOptions } from './cache-blocking.js';
-import { SV_APPLY, type Amps, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
+import { SV_APPLY, type Amps, type ApplyKernel, type ChunkedState } from './kernels.js';
 import { allocWasmState, attachChunk, chunkMemory, chunkVariant, chunkView, type SvWasmVariant } from './wasm.js';
 import { routeGlobalTargets } from './global-qubits.js';
 
