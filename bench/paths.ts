@@ -1,10 +1,11 @@
 /**
- * `npm run bench:paths [-- --budget SECONDS] [--threads N] [--only NAME] [--methods LIST] [--objective O]`:
+ * `npm run bench:paths [-- --budget SECONDS] [--threads N] [--only NAME] [--methods LIST] [--objective O] [--spr RATE]`:
  * contraction-order quality on supremacy circuits. For each circuit (single amplitude of all
  * zeros, simplified network): plain greedy vs the hyper-optimizer (randomized greedy + recursive
  * hypergraph bisection by default; `--methods random-greedy` for the greedy-only search) with the
  * `sliced` objective by default: log10 multiply-adds and log2 width of the best tree, then log10
  * multiply-adds, slices and overhead after slicing to width ≤ 2^27, all inside the budget.
+ * `--spr RATE`: share of prune-and-regraft moves in the final annealing (default 0).
  * Prints a table and one JSON line per row.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -30,6 +31,8 @@ const threads = ti >= 0 ? Number(argv[ti + 1]) : 2;
 const only = argv.indexOf('--only') >= 0 ? argv[argv.indexOf('--only') + 1] : undefined;
 const mi = argv.indexOf('--methods');
 const methods = (mi >= 0 ? argv[mi + 1].split(',') : ['random-greedy', 'bisection']) as HyperMethod[];
+const si = argv.indexOf('--spr');
+const annealSprRate = si >= 0 ? Number(argv[si + 1]) : 0;
 const oi = argv.indexOf('--objective');
 const objective = (oi >= 0 ? argv[oi + 1] : 'sliced') as Objective;
 // Repo root: walk up from this file to the first folder holding package.json (dist/ or .build/).
@@ -62,7 +65,7 @@ for (const row of rows) {
   const gc = g.cost();
   const gs = sliceTree(g, { maxWidth: 27, reconfigureEvery: 0 });
   const t0 = Date.now();
-  const h = await hyperOptimizeThreads(problem, { timeSeconds: budget, objective, maxWidth: 27, seed: 1, threads, methods, slice: true });
+  const h = await hyperOptimizeThreads(problem, { timeSeconds: budget, objective, maxWidth: 27, seed: 1, threads, methods, slice: true, annealSprRate });
   const secs = (Date.now() - t0) / 1000;
   const hs = { cost: h.slicedCost ?? h.tree.cost() };
   const hc = h.tree.cost();

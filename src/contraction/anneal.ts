@@ -10,6 +10,12 @@
  * included): legs(N) = (legs(A) ∪ legs(C)) ∩ (legs(P) ∪ legs(B) ∪ output), because an index of N
  * is kept iff it also occurs outside N, i.e. outside P (then it is a leg of P) or in B.
  *
+ * SPR moves (option `sprRate`) prune a subtree S (its parent P disappears, its sibling C takes P's
+ * place) and regraft it next to a node X near C: P is reused as (X, S) in X's slot. Only nodes on
+ * the path between the two attach points change leaf sets; their inner index sets (all indices
+ * below) are recomputed bottom-up and their legs top-down as inner(N) ∩ (inner(sibling) ∪
+ * legs(parent) ∪ output), so a move costs O(path length) bitset operations.
+ *
  * Slice moves run every few thousand tree moves: drop a slice the tree no longer needs, swap a
  * slice for the best index that keeps the width target, or (rarely) add a slice, which costs a
  * little but frees the tree moves. All moves use Metropolis acceptance on the energy log2(total
@@ -55,6 +61,14 @@ export interface AnnealOptions {
   slicing?: boolean;
   /** Share of the run over which a start wider than the target is squeezed to it (default 0.5). */
   shrinkShare?: number;
+  /**
+   * Share of tree moves that are subtree prune-and-regraft moves instead of rotations (default 0:
+   * rotations only). An SPR move detaches a subtree and re-inserts it as the sibling of a node a
+   * short random walk (1…`sprHops` steps) away in the remaining tree.
+   */
+  sprRate?: number;
+  /** Longest random walk, in tree edges, to the re-insertion point of an SPR move (default 4). */
+  sprHops?: number;
 }
 
 /** Result of `annealSliced`: the best sliced tree found, with search statistics. */
@@ -120,6 +134,8 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   const right = new Int32Array(nn).fill(-1);
   const parent = new Int32Array(nn).fill(-1);
   const legs = new Uint32Array(nn * W);
+  // inner: every index occurring in the node's leaves (kept for SPR moves).
+  const inner = new Uint32Array(nn * W);
   const setLegs = (k: number, node: TreeNode): void => {
     for (const i of node.legs.keys()) { const b = bitOf.get(i)!; legs[k * W + (b >>> 5)] |= 1 << (b & 31); }
   };
@@ -132,6 +148,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
       if (node.leaf !== undefined) {
         idOf.set(node, node.leaf);
         setLegs(node.leaf, node);
+        for (const i of problem.inputs[node.leaf]) { const b = bitOf.get(i)!; inner[node.leaf * W + (b >>> 5)] |= 1 << (b & 31); }
       } else if (expanded) {
         const k = nextId++;
         const l = idOf.get(node.left!)!;
@@ -139,6 +156,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
         left[k] = l; right[k] = r; parent[l] = k; parent[r] = k;
         idOf.set(node, k);
         setLegs(k, node);
+        for (let w = 0; w < W; w++) inner[k * W + w] = inner[l * W + w] | inner[r * W + w];
       } else {
         stack.push([node, true], [node.right!, false], [node.left!, false]);
       }
@@ -385,6 +403,126 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   let moves = 0;
   let accepted = 0;
   const internal = n - 1;
+  const sprRate = options.sprRate ?? 0;
+  const sprHops = Math.max(1, Math.floor(options.sprHops ?? 4));
+  // SPR scratch: walk stamps, the changed nodes and their saved state for undo.
+  const stamp = new Int32Array(nn);
+  let stampGen = 0;
+  const side1: number[] = [];
+  const side2: number[] = [];
+  const changed: number[] = [];
+  const saveLegs = new Uint32Array(nn * W);
+  const saveInner = new Uint32Array(nn * W);
+  const saveCost = new Float64Array(nn);
+  const saveExc = new Float64Array(nn);
+  const sib = (k: number): number => { const q = parent[k]; return left[q] === k ? right[q] : left[q]; };
+  const setChild = (q: number, from: number, to: number): void => { if (left[q] === from) left[q] = to; else right[q] = to; parent[to] = q; };
+  /** One SPR move with Metropolis acceptance; true if accepted (the state is then updated). */
+  const spr = (): boolean => {
+    const S = Math.floor(rand() * nn);
+    if (S === root) return false;
+    const P = parent[S];
+    if (P === root) return false;
+    const C = left[P] === S ? right[P] : left[P];
+    const G = parent[P];
+    // The move edits the arrays before acceptance: keep the best state first if this is it.
+    if (curIsBest) { save(); curIsBest = false; }
+    // Prune: C takes P's place under G.
+    setChild(G, P, C);
+    let X = C;
+    const hops = 1 + Math.floor(rand() * sprHops);
+    for (let h = 0; h < hops; h++) {
+      const up = X !== root;
+      const down = X >= n;
+      const r = rand();
+      if (up && (!down || r < 1 / 3)) X = parent[X];
+      else if (down) X = r < 2 / 3 ? left[X] : right[X];
+    }
+    if (X === root || X === C) { setChild(G, C, P); parent[C] = P; return false; }
+    // Regraft: P = (X, S) in X's slot under Q.
+    const Q = parent[X];
+    const sRight = right[P] === S;
+    setChild(Q, X, P);
+    if (sRight) left[P] = X; else right[P] = X;
+    parent[X] = P;
+    // Changed nodes: ancestors of G (old home of S) and of P (new one) below their meeting node L.
+    stampGen += 2;
+    side1.length = 0;
+    side2.length = 0;
+    let a = G;
+    let b = P;
+    let L = -1;
+    for (;;) {
+      if (a >= 0) {
+        if (stamp[a] === stampGen + 1) { L = a; break; }
+        stamp[a] = stampGen; side1.push(a); a = a === root ? -1 : parent[a];
+      }
+      if (b >= 0) {
+        if (stamp[b] === stampGen) { L = b; break; }
+        stamp[b] = stampGen + 1; side2.push(b); b = b === root ? -1 : parent[b];
+      }
+    }
+    const i1 = side1.indexOf(L);
+    if (i1 >= 0) side1.length = i1;
+    const i2 = side2.indexOf(L);
+    if (i2 >= 0) side2.length = i2;
+    // Bottom-up order: each chain from its foot; P last when it is the meeting node.
+    changed.length = 0;
+    for (const k of side1) changed.push(k);
+    for (const k of side2) changed.push(k);
+    if (L === P) changed.push(P);
+    for (const k of changed) {
+      saveLegs.set(legs.subarray(k * W, k * W + W), k * W);
+      saveInner.set(inner.subarray(k * W, k * W + W), k * W);
+      saveCost[k] = cost[k];
+      saveExc[k] = nodeExc[k];
+    }
+    saveCost[L] = cost[L];
+    for (const k of changed) {
+      const lo = left[k] * W;
+      const ro = right[k] * W;
+      for (let w = 0; w < W; w++) inner[k * W + w] = inner[lo + w] | inner[ro + w];
+    }
+    // Legs top-down (reverse order: parents first; L's legs are unchanged).
+    let newT = T;
+    let dExc = 0;
+    let dOver = 0;
+    let wider = false;
+    for (let c = changed.length - 1; c >= 0; c--) {
+      const k = changed[c];
+      const ko = k * W;
+      const mo = parent[k] * W;
+      const so = sib(k) * W;
+      for (let w = 0; w < W; w++) legs[ko + w] = inner[ko + w] & (inner[so + w] | legs[mo + w] | outMask[w]);
+      const e = excess(nodeSize(k));
+      if (e > nodeExc[k]) wider = true;
+      dExc += e - nodeExc[k];
+      dOver += (e > 0 ? 1 : 0) - (nodeExc[k] > 0 ? 1 : 0);
+      nodeExc[k] = e;
+    }
+    for (const k of changed) { cost[k] = pairSize(k); newT += cost[k] - saveCost[k]; }
+    if (L !== P) { cost[L] = pairSize(L); newT += cost[L] - saveCost[L]; }
+    const newOver = over + dOver;
+    if (!(wider && lambda === Infinity) && accept(Math.log2(newT / T) + pen(dExc), newT * slices, newOver)) {
+      T = newT;
+      sumExc += dExc;
+      over = newOver;
+      return true;
+    }
+    // Undo: values, then structure (P back between G and C, X back under Q).
+    for (const k of changed) {
+      legs.set(saveLegs.subarray(k * W, k * W + W), k * W);
+      inner.set(saveInner.subarray(k * W, k * W + W), k * W);
+      cost[k] = saveCost[k];
+      nodeExc[k] = saveExc[k];
+    }
+    cost[L] = saveCost[L];
+    setChild(Q, P, X);
+    if (sRight) left[P] = C; else right[P] = C;
+    parent[C] = P;
+    setChild(G, C, P);
+    return false;
+  };
   for (;;) {
     if ((moves & 1023) === 0) {
       const now = Date.now();
@@ -394,6 +532,10 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
     } else if (moves >= maxMoves) break;
     if (moves > 0 && moves % sliceEvery === 0 && slicing) sliceStep();
     moves++;
+    if (sprRate > 0 && rand() < sprRate) {
+      if (spr()) { accepted++; noteTotal(); }
+      continue;
+    }
     // A non-root internal node N, its parent P and sibling C.
     const N = n + Math.floor(rand() * internal);
     if (N === root) continue;
@@ -421,6 +563,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
     if (left[P] === C) left[P] = Y; else right[P] = Y;
     parent[Y] = P;
     legs.set(tmp, N * W);
+    for (let w = 0; w < W; w++) inner[N * W + w] = inner[xo + w] | inner[co + w];
     cost[N] = cN;
     cost[P] = cP;
     T = newT;

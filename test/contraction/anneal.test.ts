@@ -112,3 +112,54 @@ test('annealing squeezes an unsliced tree to a width target below its own, exact
   }
   assert.ok(squeezed > 0, 'no tree was squeezed to its target');
 });
+
+test('SPR moves (prune-and-regraft, mixed with rotations): valid, exact bookkeeping, never costlier, exact sliced sum', () => {
+  let ran = 0;
+  for (const sprRate of [0.5, 1]) {
+    for (let seed = 1; seed <= 6; seed++) {
+      const binary = seed % 2 === 0;
+      const { p, tensors, tree, target } = binary ? sliceCase(seed * 131, 12, 20, seed, 3, true) : sliceCase(seed * 131, 11, 16, seed, 3);
+      const start = sliceTree(tree, { maxWidth: target, reconfigureEvery: 0 });
+      if (start.cost.width > target + 1e-9) continue;
+      ran++;
+      const r = annealSliced(start, { maxWidth: target, maxMoves: 20_000, sliceEvery: 100, seed, sprRate, sprHops: 1 + seed });
+      assertValid(r.tree, p.inputs.length);
+      const exact = r.tree.cost(r.sliced);
+      assert.equal(r.cost.multiplyAdds, exact.multiplyAdds);
+      assert.ok(near(r.trackedMultiplyAdds, exact.multiplyAdds), `tracked ${r.trackedMultiplyAdds} vs exact ${exact.multiplyAdds}`);
+      assert.ok(exact.width <= target + 1e-9);
+      assert.ok(exact.multiplyAdds <= start.cost.multiplyAdds);
+      const run = slicedSum(p, tensors, r.tree, r.sliced);
+      assert.equal(run.madds, exact.multiplyAdds);
+      close(run.result, einsumDirect(p, tensors));
+    }
+  }
+  assert.ok(ran > 0, 'no network met the width target');
+});
+
+test('SPR on larger networks: tracked cost equals the exact cost model, deterministic for a seed', () => {
+  for (let seed = 1; seed <= 3; seed++) {
+    const p = binaryProblem(seed * 37, 60, 90);
+    const tree = ContractionTree.fromPath(p, greedyPath(p));
+    const target = Math.max(1, Math.floor(tree.cost().width) - 4);
+    const start = sliceTree(tree, { maxWidth: target, reconfigureEvery: 0 });
+    if (start.cost.width > target + 1e-9) continue;
+    const opts = { maxWidth: target, maxMoves: 40_000, sliceEvery: 500, seed, sprRate: 0.3, sprHops: 6 };
+    const a = annealSliced(start, opts);
+    const b = annealSliced(start, opts);
+    assertValid(a.tree, p.inputs.length);
+    assert.deepEqual(a.tree.toPath(), b.tree.toPath());
+    assert.deepEqual(a.sliced, b.sliced);
+    assert.equal(a.cost.multiplyAdds, b.cost.multiplyAdds);
+    const exact = a.tree.cost(a.sliced);
+    assert.ok(near(a.trackedMultiplyAdds, exact.multiplyAdds), `tracked ${a.trackedMultiplyAdds} vs exact ${exact.multiplyAdds}`);
+    assert.ok(exact.width <= target + 1e-9);
+    assert.ok(exact.multiplyAdds <= start.cost.multiplyAdds);
+    // Unsliced, no width limit: SPR alone keeps the exact cost and never costs more.
+    const u = annealSliced({ tree, sliced: [], cost: tree.cost() }, { maxWidth: Infinity, slicing: false, maxMoves: 20_000, seed, sprRate: 1 });
+    assertValid(u.tree, p.inputs.length);
+    assert.deepEqual(u.sliced, []);
+    assert.ok(u.cost.multiplyAdds <= tree.cost().multiplyAdds);
+    assert.ok(near(u.trackedMultiplyAdds, u.tree.cost().multiplyAdds));
+  }
+});

@@ -119,6 +119,8 @@ export interface HyperOptions {
   annealShare?: number;
   /** Number of annealing runs the annealing share is split into, each from the best so far (default 2). */
   annealRestarts?: number;
+  /** Share of SPR (prune-and-regraft) moves in the annealing runs (`annealSliced`'s `sprRate`; default 0). */
+  annealSprRate?: number;
 }
 
 /** Result of the hyper-optimizer. */
@@ -280,7 +282,7 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
         const now = Date.now();
         if (now >= end) break;
         const a = annealSliced(sl, {
-          maxWidth, seed: Math.floor(rand() * 2 ** 31), deadline: now + (end - now) / (restarts - k),
+          maxWidth, seed: Math.floor(rand() * 2 ** 31), deadline: now + (end - now) / (restarts - k), sprRate: options.annealSprRate ?? 0,
           ...(options.maxTrials !== undefined ? { maxMoves: 2000 * options.maxTrials } : {}),
         });
         if (a.cost.multiplyAdds < sl.cost.multiplyAdds) {
