@@ -17,7 +17,7 @@ import { StatevectorEngine, planCircuit, localExecutor, DEFAULT_FUSE } from '../
 import { allocState, sampleIndices } from '../src/statevector/state.js';
 import { Rng } from '../src/statevector/rng.js';
 import { threadExecutor } from '../src/statevector/threads.node.js';
-import { defaultBlocking, scheduleBlocks, type BlockingOptions } from '../src/statevector/cache-blocking.js';
+import { blockingApplies, defaultBlocking, scheduleBlocks, type BlockingOptions } from '../src/statevector/cache-blocking.js';
 import { gridCircuit } from './sv-circuits.js';
 import { svWasmVariant } from '../src/statevector/wasm.js';
 import { disableRelaxedSimd } from '../src/backend/relaxed-simd.js';
@@ -104,7 +104,7 @@ async function timeTaizhang(name: string, c: Circuit, threads: number, fuse: num
   const passes = plan.reduce((s, st) => s + (st.kind === 'ops' ? st.ops.length : 0), 0);
   // Memory sweeps: a cache-blocked window of ops streams the state once.
   const b = blocking ?? defaultBlocking('single');
-  const blocked = b.blockBits > b.high && n >= b.blockBits + 2;
+  const blocked = blockingApplies(n, b);
   const sweeps = plan.reduce((s, st) => s + (st.kind !== 'ops' ? 0 : blocked ? scheduleBlocks(st.ops, n, b).length : st.ops.length), 0);
   const e = new StatevectorEngine({ executor: () => threadExecutor(threads, undefined, blocking) });
   // The shared host's memory system varies run to run (±25% seen): best of --reps runs, median kept too.

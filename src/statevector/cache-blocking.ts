@@ -134,16 +134,16 @@ export function scheduleBlocks(ops: readonly KernelOp[], chunkBits: number, opts
   return out;
 }
 
-/** Whether blocking applies to a state: at least four groups per chunk. */
-export function blockingApplies(state: ChunkedState, opts: BlockingOptions): boolean {
-  return opts.blockBits > opts.high && opts.high >= 0 && state.chunkBits >= opts.blockBits + 2;
+/** Whether blocking applies to chunks of 2^chunkBits amplitudes: at least four groups per chunk. */
+export function blockingApplies(chunkBits: number, opts: BlockingOptions): boolean {
+  return opts.blockBits > opts.high && opts.high >= 0 && chunkBits >= opts.blockBits + 2;
 }
 
 /**
  * The steps to run a routed batch, blocked where blocking applies, else one plain step per op.
  */
 export function blockedSteps(state: ChunkedState, ops: readonly KernelOp[], opts: BlockingOptions): readonly BlockStep[] {
-  if (blockingApplies(state, opts)) return scheduleBlocks(ops, state.chunkBits, opts);
+  if (blockingApplies(state.chunkBits, opts)) return scheduleBlocks(ops, state.chunkBits, opts);
   return ops.map((op) => ({ kind: 'op', op }));
 }
 
