@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { annealSliced } from '../../src/contraction/anneal.js';
+import { annealSliced, type AnnealOptions } from '../../src/contraction/anneal.js';
 import { greedyPath } from '../../src/contraction/greedy.js';
-import { sliceTree } from '../../src/contraction/slicing.js';
+import { sliceTree, type SliceResult } from '../../src/contraction/slicing.js';
 import { ContractionTree } from '../../src/contraction/tree.js';
 import type { ContractionProblem } from '../../src/contraction/types.js';
-import { einsumDirect, randomProblem, slicedSum } from './naive-einsum.js';
+import { einsumDirect, slicedSum } from './naive-einsum.js';
 import { sliceCase } from './slice-case.js';
 import { assertValid, close } from './tree-asserts.js';
 
@@ -37,12 +37,6 @@ test('annealing a sliced tree keeps it valid and within the width target, never 
   assert.ok(ran > 0, 'no network met the width target');
 });
 
-/** A random network with every index of size 2 (the annealer's popcount path). */
-function binaryProblem(seed: number, nTensors: number, nIndices: number): ContractionProblem {
-  const p = randomProblem(seed, nTensors, nIndices);
-  return { ...p, sizes: p.sizes.map(() => 2) };
-}
-
 test('on binary networks the incremental bookkeeping equals the exact sliced cost, and the result is exact', () => {
   let improved = 0;
   for (let seed = 1; seed <= 6; seed++) {
@@ -61,23 +55,29 @@ test('on binary networks the incremental bookkeeping equals the exact sliced cos
   assert.ok(improved > 0, 'annealing never improved on greedy slicing');
 });
 
+/**
+ * Two runs with the same options give the same tree, slices and cost; the result is valid, within
+ * the width target, no costlier than the start, and its tracked cost matches the exact cost model.
+ */
+function checkRepeatable(start: SliceResult, opts: AnnealOptions & { maxWidth: number }, leaves: number): void {
+  const a = annealSliced(start, opts);
+  const b = annealSliced(start, opts);
+  assertValid(a.tree, leaves);
+  assert.deepEqual(a.tree.toPath(), b.tree.toPath());
+  assert.deepEqual(a.sliced, b.sliced);
+  assert.equal(a.cost.multiplyAdds, b.cost.multiplyAdds);
+  const exact = a.tree.cost(a.sliced);
+  assert.ok(near(a.trackedMultiplyAdds, exact.multiplyAdds), `tracked ${a.trackedMultiplyAdds} vs exact ${exact.multiplyAdds}`);
+  assert.ok(exact.width <= opts.maxWidth + 1e-9);
+  assert.ok(exact.multiplyAdds <= start.cost.multiplyAdds);
+}
+
 test('annealing larger networks: tracked cost equals the exact cost model; deterministic for a seed', () => {
   for (let seed = 1; seed <= 3; seed++) {
-    const p = binaryProblem(seed * 31, 60, 90);
-    const tree = ContractionTree.fromPath(p, greedyPath(p));
-    const target = Math.max(1, Math.floor(tree.cost().width) - 4);
+    const { p, tree, target } = sliceCase(seed * 31, 60, 90, seed, 4, true);
     const start = sliceTree(tree, { maxWidth: target, reconfigureEvery: 0 });
     if (start.cost.width > target + 1e-9) continue;
-    const a = annealSliced(start, { maxWidth: target, maxMoves: 50_000, sliceEvery: 500, seed });
-    const b = annealSliced(start, { maxWidth: target, maxMoves: 50_000, sliceEvery: 500, seed });
-    assertValid(a.tree, p.inputs.length);
-    assert.deepEqual(a.tree.toPath(), b.tree.toPath());
-    assert.deepEqual(a.sliced, b.sliced);
-    assert.equal(a.cost.multiplyAdds, b.cost.multiplyAdds);
-    const exact = a.tree.cost(a.sliced);
-    assert.ok(near(a.trackedMultiplyAdds, exact.multiplyAdds), `tracked ${a.trackedMultiplyAdds} vs exact ${exact.multiplyAdds}`);
-    assert.ok(exact.width <= target + 1e-9);
-    assert.ok(exact.multiplyAdds <= start.cost.multiplyAdds);
+    checkRepeatable(start, { maxWidth: target, maxMoves: 50_000, sliceEvery: 500, seed }, p.inputs.length);
   }
 });
 
@@ -139,22 +139,10 @@ test('SPR moves (prune-and-regraft, mixed with rotations): valid, exact bookkeep
 
 test('SPR on larger networks: tracked cost equals the exact cost model, deterministic for a seed', () => {
   for (let seed = 1; seed <= 3; seed++) {
-    const p = binaryProblem(seed * 37, 60, 90);
-    const tree = ContractionTree.fromPath(p, greedyPath(p));
-    const target = Math.max(1, Math.floor(tree.cost().width) - 4);
+    const { p, tree, target } = sliceCase(seed * 37, 60, 90, seed, 4, true);
     const start = sliceTree(tree, { maxWidth: target, reconfigureEvery: 0 });
     if (start.cost.width > target + 1e-9) continue;
-    const opts = { maxWidth: target, maxMoves: 40_000, sliceEvery: 500, seed, sprRate: 0.3, sprHops: 6 };
-    const a = annealSliced(start, opts);
-    const b = annealSliced(start, opts);
-    assertValid(a.tree, p.inputs.length);
-    assert.deepEqual(a.tree.toPath(), b.tree.toPath());
-    assert.deepEqual(a.sliced, b.sliced);
-    assert.equal(a.cost.multiplyAdds, b.cost.multiplyAdds);
-    const exact = a.tree.cost(a.sliced);
-    assert.ok(near(a.trackedMultiplyAdds, exact.multiplyAdds), `tracked ${a.trackedMultiplyAdds} vs exact ${exact.multiplyAdds}`);
-    assert.ok(exact.width <= target + 1e-9);
-    assert.ok(exact.multiplyAdds <= start.cost.multiplyAdds);
+    checkRepeatable(start, { maxWidth: target, maxMoves: 40_000, sliceEvery: 500, seed, sprRate: 0.3, sprHops: 6 }, p.inputs.length);
     // Unsliced, no width limit: SPR alone keeps the exact cost and never costs more.
     const u = annealSliced({ tree, sliced: [], cost: tree.cost() }, { maxWidth: Infinity, slicing: false, maxMoves: 20_000, seed, sprRate: 1 });
     assertValid(u.tree, p.inputs.length);
