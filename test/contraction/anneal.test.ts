@@ -7,7 +7,7 @@ import { ContractionTree } from '../../src/contraction/tree.js';
 import type { ContractionProblem } from '../../src/contraction/types.js';
 import { einsumDirect, slicedSum } from './naive-einsum.js';
 import { sliceCase } from './slice-case.js';
-import { assertValid, close } from './tree-asserts.js';
+import { assertExactSliced, assertValid, close } from './tree-asserts.js';
 
 /** Relative closeness of two positive costs. */
 function near(a: number, b: number, rel = 1e-9): boolean {
@@ -22,17 +22,8 @@ test('annealing a sliced tree keeps it valid and within the width target, never 
     if (start.cost.width > target + 1e-9) continue; // output indices alone too wide
     ran++;
     const r = annealSliced(start, { maxWidth: target, maxMoves: 20_000, sliceEvery: 200, seed });
-    assertValid(r.tree, p.inputs.length);
-    assert.ok(r.cost.width <= target + 1e-9, `width ${r.cost.width} > ${target}`);
-    assert.ok(r.cost.multiplyAdds <= start.cost.multiplyAdds);
-    const out = new Set(p.output);
-    for (const s of r.sliced) assert.ok(!out.has(s));
-    const exact = r.tree.cost(r.sliced);
-    assert.equal(r.cost.multiplyAdds, exact.multiplyAdds);
+    const exact = assertExactSliced(r, start, target, p, tensors);
     assert.ok(near(r.trackedMultiplyAdds, exact.multiplyAdds), `tracked ${r.trackedMultiplyAdds} vs exact ${exact.multiplyAdds}`);
-    const run = slicedSum(p, tensors, r.tree, r.sliced);
-    assert.equal(run.madds, exact.multiplyAdds);
-    close(run.result, einsumDirect(p, tensors));
   }
   assert.ok(ran > 0, 'no network met the width target');
 });
