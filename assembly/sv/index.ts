@@ -97,10 +97,6 @@ export function dense32q(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
       }
     }
     for (let r = 0; r < dim; r += 2) {
-      if (dim == 2) {
-        rows2(state, mat, lo, dim, tmp, contig, b0, b1, b2, b3, r);
-        continue;
-      }
       let ar0 = f32x4.splat(0), ai0 = f32x4.splat(0), ar1 = f32x4.splat(0), ai1 = f32x4.splat(0);
       let br0 = f32x4.splat(0), bi0 = f32x4.splat(0), br1 = f32x4.splat(0), bi1 = f32x4.splat(0);
       const rs = <usize>dim << 5;
@@ -153,15 +149,106 @@ export function dense32q(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
   }
 }
 
-/** Both rows of a 1-qubit block (dim 2) for dense32q. */
-@inline function rows2(state: usize, mat: usize, lo: usize, dim: i32, tmp: usize, contig: bool, b0: u32, b1: u32, b2: u32, b3: u32, r: i32): void {
-  const x0r = v128.load(tmp), x0i = v128.load(tmp, 16), x1r = v128.load(tmp, 32), x1i = v128.load(tmp, 48);
-  for (let q = 0; q < 2; q++) {
-    const m = mat + (<usize>q << 6);
-    const m0r = v128.load(m), m0i = v128.load(m, 16), m1r = v128.load(m, 32), m1i = v128.load(m, 48);
-    const ar = f32x4.add(nmadd32(m0i, x0i, f32x4.mul(m0r, x0r)), nmadd32(m1i, x1i, f32x4.mul(m1r, x1r)));
-    const ai = f32x4.add(madd32(m0i, x0r, f32x4.mul(m0r, x0i)), madd32(m1i, x1r, f32x4.mul(m1r, x1i)));
-    storeRow(state, lo, contig, b0, b1, b2, b3, q, ar, ai);
+/** First complex of each pair of four bases at column offset l (contiguous or gathered). */
+@inline function quadLo(state: usize, contig: bool, b0: u32, b1: u32, l: u32): v128 {
+  if (contig) return v128.load(state + ((<usize>(b0 + l)) << 3));
+  const v = v128.load64_zero(state + ((<usize>(b0 + l)) << 3));
+  return v128.load64_lane(state + ((<usize>(b1 + l)) << 3), v, 1);
+}
+/** Last two complex of the four bases at column offset l. */
+@inline function quadHi(state: usize, contig: bool, b0: u32, b2: u32, b3: u32, l: u32): v128 {
+  if (contig) return v128.load(state + ((<usize>(b0 + l)) << 3), 16);
+  const v = v128.load64_zero(state + ((<usize>(b2 + l)) << 3));
+  return v128.load64_lane(state + ((<usize>(b3 + l)) << 3), v, 1);
+}
+@inline function reOf(v0: v128, v1: v128): v128 { return v128.shuffle<f32>(v0, v1, 0, 2, 4, 6); }
+@inline function imOf(v0: v128, v1: v128): v128 { return v128.shuffle<f32>(v0, v1, 1, 3, 5, 7); }
+
+/** Σ_c m[c]·x[c], real part, for two columns: (m0r·x0r + m1r·x1r) − (m0i·x0i + m1i·x1i). */
+@inline function re2(m: usize, x0r: v128, x0i: v128, x1r: v128, x1i: v128): v128 {
+  return f32x4.sub(madd32(v128.load(m, 32), x1r, f32x4.mul(v128.load(m), x0r)), madd32(v128.load(m, 48), x1i, f32x4.mul(v128.load(m, 16), x0i)));
+}
+/** Imaginary part: (m0r·x0i + m1r·x1i) + (m0i·x0r + m1i·x1r). */
+@inline function im2(m: usize, x0r: v128, x0i: v128, x1r: v128, x1i: v128): v128 {
+  return f32x4.add(madd32(v128.load(m, 32), x1i, f32x4.mul(v128.load(m), x0i)), madd32(v128.load(m, 48), x1r, f32x4.mul(v128.load(m, 16), x0r)));
+}
+
+/** Dense 1-qubit block on complex64, four bases per step, columns and matrix in registers. */
+export function dense1q32(state: usize, mat: usize, lo: usize, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32): void {
+  // One loop per layout: the layout test hoisted out of the loop leaves registers to the columns.
+  if (nz == 0 || load<u32>(lz) >= 2) dense1q32Body(state, mat, lo, lz, nz, lmask, begin, end, true);
+  else dense1q32Body(state, mat, lo, lz, nz, lmask, begin, end, false);
+}
+@inline function dense1q32Body(state: usize, mat: usize, lo: usize, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32, contig: bool): void {
+  const run: u32 = nz > 0 ? (<u32>1 << load<u32>(lz)) >> 2 : 0x80000000;
+  const z = zeroMask(lz, nz);
+  const l0 = load<u32>(lo), l1 = load<u32>(lo, 4);
+  let b0: u32 = 0, b1: u32 = 0, b2: u32 = 0, b3: u32 = 0;
+  for (let t = begin; t < end; t++) {
+    if (contig) {
+      if (t == begin) b0 = insertZeros(t << 2, lz, nz) | lmask;
+      else if ((t & (run - 1)) == 0) b0 = nextBase(b0, z, 4, lmask);
+      else b0 += 4;
+    } else {
+      b0 = t == begin ? insertZeros(t << 2, lz, nz) | lmask : nextBase(b3, z, 1, lmask);
+      b1 = nextBase(b0, z, 1, lmask);
+      b2 = nextBase(b1, z, 1, lmask);
+      b3 = nextBase(b2, z, 1, lmask);
+    }
+    let v0 = quadLo(state, contig, b0, b1, l0), v1 = quadHi(state, contig, b0, b2, b3, l0);
+    const x0r = reOf(v0, v1), x0i = imOf(v0, v1);
+    v0 = quadLo(state, contig, b0, b1, l1); v1 = quadHi(state, contig, b0, b2, b3, l1);
+    const x1r = reOf(v0, v1), x1i = imOf(v0, v1);
+    storeRow(state, lo, contig, b0, b1, b2, b3, 0, re2(mat, x0r, x0i, x1r, x1i), im2(mat, x0r, x0i, x1r, x1i));
+    storeRow(state, lo, contig, b0, b1, b2, b3, 1, re2(mat + 64, x0r, x0i, x1r, x1i), im2(mat + 64, x0r, x0i, x1r, x1i));
+  }
+}
+
+/** Row r of a 2-qubit block: Σ over the four columns, stored back. */
+@inline function row2q(state: usize, mat: usize, lo: usize, contig: bool, b0: u32, b1: u32, b2: u32, b3: u32, r: i32,
+  x0r: v128, x0i: v128, x1r: v128, x1i: v128, x2r: v128, x2i: v128, x3r: v128, x3i: v128): void {
+  const m = mat + (<usize>r << 7);
+  const ar = f32x4.add(re2(m, x0r, x0i, x1r, x1i), re2(m + 64, x2r, x2i, x3r, x3i));
+  const ai = f32x4.add(im2(m, x0r, x0i, x1r, x1i), im2(m + 64, x2r, x2i, x3r, x3i));
+  storeRow(state, lo, contig, b0, b1, b2, b3, r, ar, ai);
+}
+
+/** Dense 2-qubit block on complex64, four bases per step, the four columns in registers. */
+export function dense2q32(state: usize, mat: usize, lo: usize, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32): void {
+  // One loop per layout: the layout test hoisted out of the loop leaves registers to the columns.
+  if (nz == 0 || load<u32>(lz) >= 2) dense2q32Body(state, mat, lo, lz, nz, lmask, begin, end, true);
+  else dense2q32Body(state, mat, lo, lz, nz, lmask, begin, end, false);
+}
+@inline function dense2q32Body(state: usize, mat: usize, lo: usize, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32, contig: bool): void {
+  const run: u32 = nz > 0 ? (<u32>1 << load<u32>(lz)) >> 2 : 0x80000000;
+  const z = zeroMask(lz, nz);
+  const l0 = load<u32>(lo), l1 = load<u32>(lo, 4), l2 = load<u32>(lo, 8), l3 = load<u32>(lo, 12);
+  let b0: u32 = 0, b1: u32 = 0, b2: u32 = 0, b3: u32 = 0;
+  for (let t = begin; t < end; t++) {
+    if (contig) {
+      if (t == begin) b0 = insertZeros(t << 2, lz, nz) | lmask;
+      else if ((t & (run - 1)) == 0) b0 = nextBase(b0, z, 4, lmask);
+      else b0 += 4;
+    } else {
+      b0 = t == begin ? insertZeros(t << 2, lz, nz) | lmask : nextBase(b3, z, 1, lmask);
+      b1 = nextBase(b0, z, 1, lmask);
+      b2 = nextBase(b1, z, 1, lmask);
+      b3 = nextBase(b2, z, 1, lmask);
+    }
+    let v0 = quadLo(state, contig, b0, b1, l0), v1 = quadHi(state, contig, b0, b2, b3, l0);
+    const x0r = reOf(v0, v1), x0i = imOf(v0, v1);
+    v0 = quadLo(state, contig, b0, b1, l1); v1 = quadHi(state, contig, b0, b2, b3, l1);
+    const x1r = reOf(v0, v1), x1i = imOf(v0, v1);
+    v0 = quadLo(state, contig, b0, b1, l2); v1 = quadHi(state, contig, b0, b2, b3, l2);
+    const x2r = reOf(v0, v1), x2i = imOf(v0, v1);
+    v0 = quadLo(state, contig, b0, b1, l3); v1 = quadHi(state, contig, b0, b2, b3, l3);
+    const x3r = reOf(v0, v1), x3i = imOf(v0, v1);
+    // Each row: columns (0, 1) and (2, 3) as two independent pairs, then summed. Rows written out:
+    // as a loop, V8 spilled the columns and re-split them every row.
+    row2q(state, mat, lo, contig, b0, b1, b2, b3, 0, x0r, x0i, x1r, x1i, x2r, x2i, x3r, x3i);
+    row2q(state, mat, lo, contig, b0, b1, b2, b3, 1, x0r, x0i, x1r, x1i, x2r, x2i, x3r, x3i);
+    row2q(state, mat, lo, contig, b0, b1, b2, b3, 2, x0r, x0i, x1r, x1i, x2r, x2i, x3r, x3i);
+    row2q(state, mat, lo, contig, b0, b1, b2, b3, 3, x0r, x0i, x1r, x1i, x2r, x2i, x3r, x3i);
   }
 }
 

@@ -23,6 +23,8 @@ const MAX_K = 5;
 
 interface WasmExports {
   dense32q(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number): void;
+  dense1q32(state: number, mat: number, lo: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
+  dense2q32(state: number, mat: number, lo: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
   diag32(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
   dense64p(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number): void;
   perm(state: number, perm: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number, shift: number): void;
@@ -198,6 +200,8 @@ export const applyWasm: ApplyKernel = (state, op, part, parts, scratchSlot, rest
     const at = chunk.byteOffset;
     if (op.kind === 'diag') (single ? (pairs ? ex.diag32 : ex.diag32s) : ex.diag64)(at, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1);
     else if (op.kind === 'perm') ex.perm(at, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768, single ? 3 : 4);
+    // 1- and 2-qubit complex64 blocks have register kernels (no gather buffer).
+    else if (single && k <= 2) (k === 1 ? ex.dense1q32 : ex.dense2q32)(at, base, base + 34816, base + 35072, pl.lZero.length, pl.lMask, b0, b1);
     else (single ? ex.dense32q : ex.dense64p)(at, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768);
     t = lend;
   }
