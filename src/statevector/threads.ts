@@ -44,8 +44,15 @@ export interface ThreadsAttach {
   readonly variant: SvWasmVariant | undefined;
 }
 
-/** Messages from the main thread: attach a state, apply ops to it (then meet at the barrier), detach. */
-export type ThreadsMessage = ThreadsAttach | { readonly type: 'steps'; readonly steps: readonly BlockStep[] } | { readonly type: 'detach' };
+/**
+ * Messages from the main thread: `hello` (first message: set `flag[0]` to 1 once running), attach
+ * a state, apply ops to it (then meet at the barrier), detach.
+ */
+export type ThreadsMessage =
+  | { readonly type: 'hello'; readonly flag: SharedArrayBuffer }
+  | ThreadsAttach
+  | { readonly type: 'steps'; readonly steps: readonly BlockStep[] }
+  | { readonly type: 'detach' };
 
 /**
  * The little of a worker the executor needs: Node's worker_threads and browser Web Workers both
@@ -75,6 +82,8 @@ export interface ThreadPool {
  */
 export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
   const pool: ThreadWorker[] = [];
+  // Per worker, a shared flag it sets once its script runs (see `whenStarted`).
+  const started = new Map<ThreadWorker, Int32Array>();
   let poolError: Error | undefined;
   let attachedTo: object | undefined;
   const workers = (count: number): ThreadWorker[] => {
@@ -84,9 +93,26 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
         const i = pool.indexOf(w);
         if (i >= 0) pool.splice(i, 1);
       });
+      const flag = new SharedArrayBuffer(4);
+      started.set(w, new Int32Array(flag));
+      w.postMessage({ type: 'hello', flag });
       pool.push(w);
     }
     return pool.slice(0, count);
+  };
+  const allStarted = (ws: readonly ThreadWorker[]): boolean => ws.every((w) => Atomics.load(started.get(w)!, 0) === 1);
+  /**
+   * Resolves once every worker runs. The caller must not block on the barrier before that: a
+   * browser starts a worker created by a worker through its parent's event loop, so a parent
+   * waiting in `Atomics.wait` for a worker that has not started yet would wait forever.
+   */
+  const whenStarted = async (ws: readonly ThreadWorker[]): Promise<void> => {
+    const deadline = Date.now() + 60000;
+    while (!allStarted(ws)) {
+      if (poolError) throw poolError;
+      if (Date.now() > deadline) throw new Error('state-vector worker threads did not start within 60 s');
+      await new Promise((r) => setTimeout(r, 2));
+    }
   };
   return { executor: (threads, backend, blocking) => makeExecutor(threads, backend, blocking) };
 
@@ -137,6 +163,7 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
       apply(state, ops) {
         if (poolError) throw poolError;
         if (!ctlBuf) throw new Error('threadExecutor: apply before alloc');
+        if (state === shared && !allStarted(helpers)) return whenStarted(helpers).then(() => this.apply(state, ops));
         const kernel = getKernel<ApplyKernel>(SV_APPLY, chosen);
         const routed = routeGlobalTargets(ops, state.numQubits, state.chunkBits);
         const steps = blockedSteps(state, routed, blockingFor(state, blocking));
@@ -171,7 +198,8 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
 export function threadWorkerHandler(): (msg: ThreadsMessage) => void {
   let job: { state: ChunkedState; ctl: Int32Array; kernel: ApplyKernel; data: ThreadsAttach } | undefined;
   return (msg) => {
-    if (msg.type === 'attach') {
+    if (msg.type === 'hello') Atomics.store(new Int32Array(msg.flag), 0, 1);
+    else if (msg.type === 'attach') {
       const data = msg;
       const chunks: Amps[] = data.buffers.map((b) => {
         if (b instanceof SharedArrayBuffer) return data.precision === 'single' ? new Float32Array(b) : new Float64Array(b);
