@@ -57,6 +57,7 @@ interface Report {
   crossOriginIsolated: boolean;
   wasmVariant: string;
   sv: Array<{ n: number; precision: string; fuse: number; threads: number; refDiff: number; identical: boolean }>;
+  tensorDiff: number;
   slicePool: { syntheticIdentical: boolean; networkDiff: number; networkNorm: number; networkData: number[] };
 }
 
@@ -91,6 +92,7 @@ test('browser: the engine and the Web Worker pools run in headless Chromium and 
       assert.ok(c.refDiff < tol, `n=${c.n} ${c.precision} fuse ${c.fuse} ${c.threads} web threads: max diff ${c.refDiff} vs the reference`);
       assert.ok(c.identical, `n=${c.n} ${c.precision} fuse ${c.fuse}: ${c.threads} web threads not bit-identical to one thread`);
     }
+    assert.ok(r.tensorDiff < 1e-10, `tensor engine amplitudes in the browser: max diff ${r.tensorDiff} vs the reference`);
     assert.ok(r.slicePool.syntheticIdentical, 'Web Worker slice pool: same bits as the inline reduction');
     assert.ok(r.slicePool.networkDiff === 0, `sliced network in web workers differs from inline by ${r.slicePool.networkDiff}`);
     assert.ok(r.slicePool.networkNorm > 0);

@@ -5,7 +5,7 @@
  * and posts a JSON report to the page. Everything here must use browser APIs only.
  */
 // The public browser entry: loading it proves no Node-only module is reachable from it.
-import { Rng, StatevectorEngine, simulateStatevector, webThreadExecutor, parseQasm } from '../../src/index.js';
+import { Rng, StatevectorEngine, simulateStatevector, webThreadExecutor, parseQasm, tensorEngine } from '../../src/index.js';
 import { localExecutor } from '../../src/statevector/engine.js';
 import { randomCircuit, maxDiff } from '../statevector/sv-helpers.js';
 import { runSlicesWebWorkers, WebWorkerSlicePool } from '../../src/runtime/pool.browser.js';
@@ -52,6 +52,23 @@ async function run(): Promise<unknown> {
   }
 
   step('state vector done');
+  // Tensor-network engine (WASM GEMM kernels) on amplitudes of a 12-qubit circuit.
+  let tensorDiff = 0;
+  {
+    const c = randomCircuit(12, 60, rng);
+    const want = simulateStatevector(c);
+    const bits = ['000000000000', '101100111010', '110010001111', '011101100100'];
+    const res = await tensorEngine.run(c, { amplitudes: bits });
+    let norm = 0;
+    bits.forEach((b) => {
+      const idx = parseInt(b, 2); // qubit 0 leftmost = most significant index bit
+      const [re, im] = res.amplitudes![b];
+      tensorDiff = Math.max(tensorDiff, Math.hypot(re - want[2 * idx], im - want[2 * idx + 1]));
+      norm += re * re + im * im;
+    });
+    if (!(norm > 0)) tensorDiff = Infinity; // all-zero amplitudes would prove nothing
+  }
+  step('tensor network done');
   // Slice pool: synthetic job and a sliced tensor network, bits against the inline reduction.
   const synthetic: SliceJobSpec = { kind: 'synthetic', input: { slices: 37, entries: 8, seed: 11, work: 20 } };
   const inline = encodeFloat64(sumPartials(runSlicesInline(createSliceJob(synthetic), makeBatches(37, 4))));
@@ -72,6 +89,7 @@ async function run(): Promise<unknown> {
     crossOriginIsolated: scope.crossOriginIsolated === true,
     wasmVariant: svWasmVariant(),
     sv,
+    tensorDiff,
     slicePool: { syntheticIdentical: encodeFloat64(web.data) === inline, networkDiff: maxDiff(netWeb, netInline), networkNorm: Math.hypot(...netWeb), networkData: Array.from(netWeb) },
   };
 }
