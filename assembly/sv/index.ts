@@ -173,35 +173,17 @@ export function dense32q(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
   return f32x4.add(madd32(v128.load(m, 32), x1i, f32x4.mul(v128.load(m), x0i)), madd32(v128.load(m, 48), x1r, f32x4.mul(v128.load(m, 16), x0r)));
 }
 
-/** Dense 1-qubit block on complex64, four bases per step, columns and matrix in registers. */
+/** Dense 1-qubit block on complex64, four bases per step, columns in registers. */
 export function dense1q32(state: usize, mat: usize, lo: usize, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32): void {
   // One loop per layout: the layout test hoisted out of the loop leaves registers to the columns.
-  if (nz == 0 || load<u32>(lz) >= 2) dense1q32Body(state, mat, lo, lz, nz, lmask, begin, end, true);
-  else dense1q32Body(state, mat, lo, lz, nz, lmask, begin, end, false);
+  if (nz == 0 || load<u32>(lz) >= 2) smallDense32(state, mat, lo, lz, nz, lmask, begin, end, true, false);
+  else smallDense32(state, mat, lo, lz, nz, lmask, begin, end, false, false);
 }
-@inline function dense1q32Body(state: usize, mat: usize, lo: usize, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32, contig: bool): void {
-  const run: u32 = nz > 0 ? (<u32>1 << load<u32>(lz)) >> 2 : 0x80000000;
-  const z = zeroMask(lz, nz);
-  const l0 = load<u32>(lo), l1 = load<u32>(lo, 4);
-  let b0: u32 = 0, b1: u32 = 0, b2: u32 = 0, b3: u32 = 0;
-  for (let t = begin; t < end; t++) {
-    if (contig) {
-      if (t == begin) b0 = insertZeros(t << 2, lz, nz) | lmask;
-      else if ((t & (run - 1)) == 0) b0 = nextBase(b0, z, 4, lmask);
-      else b0 += 4;
-    } else {
-      b0 = t == begin ? insertZeros(t << 2, lz, nz) | lmask : nextBase(b3, z, 1, lmask);
-      b1 = nextBase(b0, z, 1, lmask);
-      b2 = nextBase(b1, z, 1, lmask);
-      b3 = nextBase(b2, z, 1, lmask);
-    }
-    let v0 = quadLo(state, contig, b0, b1, l0), v1 = quadHi(state, contig, b0, b2, b3, l0);
-    const x0r = reOf(v0, v1), x0i = imOf(v0, v1);
-    v0 = quadLo(state, contig, b0, b1, l1); v1 = quadHi(state, contig, b0, b2, b3, l1);
-    const x1r = reOf(v0, v1), x1i = imOf(v0, v1);
-    storeRow(state, lo, contig, b0, b1, b2, b3, 0, re2(mat, x0r, x0i, x1r, x1i), im2(mat, x0r, x0i, x1r, x1i));
-    storeRow(state, lo, contig, b0, b1, b2, b3, 1, re2(mat + 64, x0r, x0i, x1r, x1i), im2(mat + 64, x0r, x0i, x1r, x1i));
-  }
+
+/** Dense 2-qubit block on complex64, four bases per step, the four columns in registers. */
+export function dense2q32(state: usize, mat: usize, lo: usize, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32): void {
+  if (nz == 0 || load<u32>(lz) >= 2) smallDense32(state, mat, lo, lz, nz, lmask, begin, end, true, true);
+  else smallDense32(state, mat, lo, lz, nz, lmask, begin, end, false, true);
 }
 
 /** Row r of a 2-qubit block: Σ over the four columns, stored back. */
@@ -213,16 +195,15 @@ export function dense1q32(state: usize, mat: usize, lo: usize, lz: usize, nz: i3
   storeRow(state, lo, contig, b0, b1, b2, b3, r, ar, ai);
 }
 
-/** Dense 2-qubit block on complex64, four bases per step, the four columns in registers. */
-export function dense2q32(state: usize, mat: usize, lo: usize, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32): void {
-  // One loop per layout: the layout test hoisted out of the loop leaves registers to the columns.
-  if (nz == 0 || load<u32>(lz) >= 2) dense2q32Body(state, mat, lo, lz, nz, lmask, begin, end, true);
-  else dense2q32Body(state, mat, lo, lz, nz, lmask, begin, end, false);
-}
-@inline function dense2q32Body(state: usize, mat: usize, lo: usize, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32, contig: bool): void {
+/**
+ * The 1- and 2-qubit register kernels; `contig` and `two` are constants at each call site, so
+ * every instance compiles to its own branch-free loop.
+ */
+@inline function smallDense32(state: usize, mat: usize, lo: usize, lz: usize, nz: i32, lmask: u32, begin: u32, end: u32, contig: bool, two: bool): void {
   const run: u32 = nz > 0 ? (<u32>1 << load<u32>(lz)) >> 2 : 0x80000000;
   const z = zeroMask(lz, nz);
-  const l0 = load<u32>(lo), l1 = load<u32>(lo, 4), l2 = load<u32>(lo, 8), l3 = load<u32>(lo, 12);
+  const l0 = load<u32>(lo), l1 = load<u32>(lo, 4);
+  const l2 = two ? load<u32>(lo, 8) : 0, l3 = two ? load<u32>(lo, 12) : 0;
   let b0: u32 = 0, b1: u32 = 0, b2: u32 = 0, b3: u32 = 0;
   for (let t = begin; t < end; t++) {
     if (contig) {
@@ -239,6 +220,11 @@ export function dense2q32(state: usize, mat: usize, lo: usize, lz: usize, nz: i3
     const x0r = reOf(v0, v1), x0i = imOf(v0, v1);
     v0 = quadLo(state, contig, b0, b1, l1); v1 = quadHi(state, contig, b0, b2, b3, l1);
     const x1r = reOf(v0, v1), x1i = imOf(v0, v1);
+    if (!two) {
+      storeRow(state, lo, contig, b0, b1, b2, b3, 0, re2(mat, x0r, x0i, x1r, x1i), im2(mat, x0r, x0i, x1r, x1i));
+      storeRow(state, lo, contig, b0, b1, b2, b3, 1, re2(mat + 64, x0r, x0i, x1r, x1i), im2(mat + 64, x0r, x0i, x1r, x1i));
+      continue;
+    }
     v0 = quadLo(state, contig, b0, b1, l2); v1 = quadHi(state, contig, b0, b2, b3, l2);
     const x2r = reOf(v0, v1), x2i = imOf(v0, v1);
     v0 = quadLo(state, contig, b0, b1, l3); v1 = quadHi(state, contig, b0, b2, b3, l3);

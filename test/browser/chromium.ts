@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
-const CANDIDATES = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium', '/usr/bin/google-chrome', '/usr/bin/chromium-browser'];
+// Debian's /usr/bin/chromium* are shell wrappers around the binaries in /usr/lib/chromium: the
+// binaries come first (a killed wrapper would leave the browser running).
+const CANDIDATES = [
+  '/usr/lib/chromium/chromium-headless-shell', '/usr/lib/chromium/chromium',
+  '/usr/bin/chromium-headless-shell', '/usr/bin/chromium', '/usr/bin/google-chrome', '/usr/bin/chromium-browser',
+];
 
 /** Path of a Chromium binary: $TAIZHANG_CHROMIUM, else the usual install places; undefined if none. */
 export function findChromium(): string | undefined {
@@ -36,6 +41,8 @@ export class HeadlessChromium {
     this.profile = mkdtempSync(join(tmpdir(), 'taizhang-chromium-'));
     this.proc = spawn(binary, ['--headless', '--remote-debugging-pipe', '--no-sandbox', '--disable-gpu', '--no-first-run', `--user-data-dir=${this.profile}`, 'about:blank'], {
       stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+      // Its own process group, so that `close` kills every process a wrapper script started.
+      detached: true,
     });
     this.input = this.proc.stdio[3] as Writable;
     const output = this.proc.stdio[4] as Readable;
@@ -92,8 +99,17 @@ export class HeadlessChromium {
     return r.result.value;
   }
 
+  /** Kills the browser's whole process group and lets go of its pipes (never leaves it running). */
   close(): void {
-    if (!this.exited) this.proc.kill('SIGKILL');
+    if (!this.exited && this.proc.pid !== undefined) {
+      try {
+        process.kill(-this.proc.pid, 'SIGKILL');
+      } catch {
+        this.proc.kill('SIGKILL');
+      }
+    }
+    for (const s of this.proc.stdio) (s as { destroy?: () => void } | null)?.destroy?.();
+    this.proc.unref();
     rmSync(this.profile, { recursive: true, force: true });
   }
 }

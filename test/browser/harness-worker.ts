@@ -94,7 +94,8 @@ async function run(): Promise<unknown> {
   };
 }
 
-run().then(
+// Only inside a browser worker: the Node test runner also loads this file (it lives under test/).
+if ('WorkerGlobalScope' in globalThis) run().then(
   (report) => scope.postMessage({ ok: true, report }),
   (e: unknown) => scope.postMessage({ ok: false, error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) }),
 );
