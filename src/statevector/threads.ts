@@ -135,7 +135,7 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
       });
       attachedTo = token;
     };
-    return {
+    const executor: SvExecutor = {
       alloc(n, precision, bits) {
         let state: ChunkedState;
         let bufs: Array<WebAssembly.Memory | SharedArrayBuffer>;
@@ -163,7 +163,7 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
       apply(state, ops) {
         if (poolError) throw poolError;
         if (!ctlBuf) throw new Error('threadExecutor: apply before alloc');
-        if (state === shared && !allStarted(helpers)) return whenStarted(helpers).then(() => this.apply(state, ops));
+        if (state === shared && !allStarted(helpers)) return whenStarted(helpers).then(() => executor.apply(state, ops));
         const kernel = getKernel<ApplyKernel>(SV_APPLY, chosen);
         const routed = routeGlobalTargets(ops, state.numQubits, state.chunkBits);
         const steps = blockedSteps(state, routed, blockingFor(state, blocking));
@@ -188,6 +188,7 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
         buffers = [];
       },
     };
+    return executor;
   }
 }
 
