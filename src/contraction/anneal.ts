@@ -411,10 +411,20 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   const side1: number[] = [];
   const side2: number[] = [];
   const changed: number[] = [];
-  const saveLegs = new Uint32Array(nn * W);
-  const saveInner = new Uint32Array(nn * W);
-  const saveCost = new Float64Array(nn);
-  const saveExc = new Float64Array(nn);
+  // A node's move-dependent values: the live ones and the copies an SPR move saves for undo.
+  interface NodeValues { legs: Uint32Array; inner: Uint32Array; cost: Float64Array; exc: Float64Array }
+  const live: NodeValues = { legs, inner, cost, exc: nodeExc };
+  const saved: NodeValues = { legs: new Uint32Array(nn * W), inner: new Uint32Array(nn * W), cost: new Float64Array(nn), exc: new Float64Array(nn) };
+  /** Copies the values of `nodes` from `src` to `dst`, and the cost of the meeting node `L`. */
+  const copyValues = (src: NodeValues, dst: NodeValues, nodes: readonly number[], L: number): void => {
+    for (const k of nodes) {
+      dst.legs.set(src.legs.subarray(k * W, k * W + W), k * W);
+      dst.inner.set(src.inner.subarray(k * W, k * W + W), k * W);
+      dst.cost[k] = src.cost[k];
+      dst.exc[k] = src.exc[k];
+    }
+    dst.cost[L] = src.cost[L];
+  };
   const sib = (k: number): number => { const q = parent[k]; return left[q] === k ? right[q] : left[q]; };
   const setChild = (q: number, from: number, to: number): void => { if (left[q] === from) left[q] = to; else right[q] = to; parent[to] = q; };
   /** One SPR move with Metropolis acceptance; true if accepted (the state is then updated). */
@@ -471,13 +481,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
     for (const k of side1) changed.push(k);
     for (const k of side2) changed.push(k);
     if (L === P) changed.push(P);
-    for (const k of changed) {
-      saveLegs.set(legs.subarray(k * W, k * W + W), k * W);
-      saveInner.set(inner.subarray(k * W, k * W + W), k * W);
-      saveCost[k] = cost[k];
-      saveExc[k] = nodeExc[k];
-    }
-    saveCost[L] = cost[L];
+    copyValues(live, saved, changed, L);
     for (const k of changed) {
       const lo = left[k] * W;
       const ro = right[k] * W;
@@ -500,8 +504,8 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
       dOver += (e > 0 ? 1 : 0) - (nodeExc[k] > 0 ? 1 : 0);
       nodeExc[k] = e;
     }
-    for (const k of changed) { cost[k] = pairSize(k); newT += cost[k] - saveCost[k]; }
-    if (L !== P) { cost[L] = pairSize(L); newT += cost[L] - saveCost[L]; }
+    for (const k of changed) { cost[k] = pairSize(k); newT += cost[k] - saved.cost[k]; }
+    if (L !== P) { cost[L] = pairSize(L); newT += cost[L] - saved.cost[L]; }
     const newOver = over + dOver;
     if (!(wider && lambda === Infinity) && accept(Math.log2(newT / T) + pen(dExc), newT * slices, newOver)) {
       T = newT;
@@ -510,13 +514,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
       return true;
     }
     // Undo: values, then structure (P back between G and C, X back under Q).
-    for (const k of changed) {
-      legs.set(saveLegs.subarray(k * W, k * W + W), k * W);
-      inner.set(saveInner.subarray(k * W, k * W + W), k * W);
-      cost[k] = saveCost[k];
-      nodeExc[k] = saveExc[k];
-    }
-    cost[L] = saveCost[L];
+    copyValues(saved, live, changed, L);
     setChild(Q, P, X);
     if (sRight) left[P] = C; else right[P] = C;
     parent[C] = P;
