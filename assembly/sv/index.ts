@@ -53,6 +53,16 @@
 }
 
 /**
+ * First base of step t of a four-bases-per-step kernel, from `prev`: the previous step's first
+ * base when the four are adjacent (`contig`), else its last one (the others follow by `nextBase`).
+ */
+@inline function quadBase(t: u32, begin: u32, prev: u32, contig: bool, run: u32, z: u32, lz: usize, nz: i32, lmask: u32): u32 {
+  if (t == begin) return insertZeros(t << 2, lz, nz) | lmask;
+  if (!contig) return nextBase(prev, z, 1, lmask);
+  return (t & (run - 1)) == 0 ? nextBase(prev, z, 4, lmask) : prev + 4;
+}
+
+/**
  * Dense 2^k × 2^k block on complex64, four bases per step, computed in split form: for each matrix
  * column one f32x4 holds the real parts of the four bases and one the imaginary parts, so a complex
  * multiply-add is 4 mul + 4 add/sub with no shuffles (the layout qsim's AVX kernels use).
@@ -68,34 +78,15 @@ export function dense32q(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
   const z = zeroMask(lz, nz);
   let b0: u32 = 0, b1: u32 = 0, b2: u32 = 0, b3: u32 = 0;
   for (let t = begin; t < end; t++) {
-    if (contig) {
-      if (t == begin) b0 = insertZeros(t << 2, lz, nz) | lmask;
-      else if ((t & (run - 1)) == 0) b0 = nextBase(b0, z, 4, lmask);
-      else b0 += 4;
-      for (let c = 0; c < dim; c++) {
-        const o = state + ((<usize>(b0 + load<u32>(lo + (<usize>c << 2)))) << 3);
-        const v0 = v128.load(o);
-        const v1 = v128.load(o, 16);
-        const d = tmp + (<usize>c << 5);
-        v128.store(d, v128.shuffle<f32>(v0, v1, 0, 2, 4, 6));
-        v128.store(d, v128.shuffle<f32>(v0, v1, 1, 3, 5, 7), 16);
-      }
-    } else {
-      b0 = t == begin ? insertZeros(t << 2, lz, nz) | lmask : nextBase(b3, z, 1, lmask);
+    b0 = quadBase(t, begin, contig ? b0 : b3, contig, run, z, lz, nz, lmask);
+    if (!contig) {
       b1 = nextBase(b0, z, 1, lmask);
       b2 = nextBase(b1, z, 1, lmask);
       b3 = nextBase(b2, z, 1, lmask);
-      for (let c = 0; c < dim; c++) {
-        const l = load<u32>(lo + (<usize>c << 2));
-        let v0 = v128.load64_zero(state + ((<usize>(b0 + l)) << 3));
-        v0 = v128.load64_lane(state + ((<usize>(b1 + l)) << 3), v0, 1);
-        let v1 = v128.load64_zero(state + ((<usize>(b2 + l)) << 3));
-        v1 = v128.load64_lane(state + ((<usize>(b3 + l)) << 3), v1, 1);
-        const d = tmp + (<usize>c << 5);
-        v128.store(d, v128.shuffle<f32>(v0, v1, 0, 2, 4, 6));
-        v128.store(d, v128.shuffle<f32>(v0, v1, 1, 3, 5, 7), 16);
-      }
     }
+    // The layout test stays outside the column loop (inside it, k = 3 passes ran ~5% slower).
+    if (contig) gatherColumns(state, lo, dim, tmp, true, b0, b1, b2, b3);
+    else gatherColumns(state, lo, dim, tmp, false, b0, b1, b2, b3);
     for (let r = 0; r < dim; r += 2) {
       let ar0 = f32x4.splat(0), ai0 = f32x4.splat(0), ar1 = f32x4.splat(0), ai1 = f32x4.splat(0);
       let br0 = f32x4.splat(0), bi0 = f32x4.splat(0), br1 = f32x4.splat(0), bi1 = f32x4.splat(0);
@@ -130,6 +121,17 @@ export function dense32q(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
       storeRow(state, lo, contig, b0, b1, b2, b3, r, ar0, ai0);
       storeRow(state, lo, contig, b0, b1, b2, b3, r + 1, ar1, ai1);
     }
+  }
+}
+
+/** Splits the four bases' amplitudes of every column into the gather buffer (re, im per column). */
+@inline function gatherColumns(state: usize, lo: usize, dim: i32, tmp: usize, contig: bool, b0: u32, b1: u32, b2: u32, b3: u32): void {
+  for (let c = 0; c < dim; c++) {
+    const l = load<u32>(lo + (<usize>c << 2));
+    const v0 = quadLo(state, contig, b0, b1, l), v1 = quadHi(state, contig, b0, b2, b3, l);
+    const d = tmp + (<usize>c << 5);
+    v128.store(d, reOf(v0, v1));
+    v128.store(d, imOf(v0, v1), 16);
   }
 }
 
@@ -206,12 +208,8 @@ export function dense2q32(state: usize, mat: usize, lo: usize, lz: usize, nz: i3
   const l2 = two ? load<u32>(lo, 8) : 0, l3 = two ? load<u32>(lo, 12) : 0;
   let b0: u32 = 0, b1: u32 = 0, b2: u32 = 0, b3: u32 = 0;
   for (let t = begin; t < end; t++) {
-    if (contig) {
-      if (t == begin) b0 = insertZeros(t << 2, lz, nz) | lmask;
-      else if ((t & (run - 1)) == 0) b0 = nextBase(b0, z, 4, lmask);
-      else b0 += 4;
-    } else {
-      b0 = t == begin ? insertZeros(t << 2, lz, nz) | lmask : nextBase(b3, z, 1, lmask);
+    b0 = quadBase(t, begin, contig ? b0 : b3, contig, run, z, lz, nz, lmask);
+    if (!contig) {
       b1 = nextBase(b0, z, 1, lmask);
       b2 = nextBase(b1, z, 1, lmask);
       b3 = nextBase(b2, z, 1, lmask);
