@@ -8,5 +8,6 @@ import { contractCommand } from './contract.js';
 import { workerCommand } from './worker.js';
 import { reduceCommand } from './reduce.js';
 import { planCommand } from './plan.js';
+import { generateCommand } from './generate.js';
 
-export const commands: Command[] = [runCommand, contractCommand, workerCommand, reduceCommand, planCommand];
+export const commands: Command[] = [runCommand, contractCommand, workerCommand, reduceCommand, planCommand, generateCommand];
