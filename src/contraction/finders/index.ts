@@ -118,8 +118,9 @@ export interface HyperOptions {
   /**
    * Share of the budget for simulated annealing of the best sliced result under the sliced cost
    * (`annealSliced`), at the end, after re-planning (default 0.45, which leaves no time to
-   * re-planning on trees that need slicing: on m=20 at 60 s on 2 threads, 0.3 with re-planning gave
-   * 10^20.6 and 0.45 with two annealing runs 10^19.9, one loaded run each). With the `flops` and
+   * re-planning after full-length trials, and 25%–52% of the budget after an early stop, see
+   * `slicingBoundStop`: on m=20 at 60 s on 2 threads, 0.3 with re-planning gave 10^20.6 and 0.45
+   * with two annealing runs 10^19.9, one loaded run each). With the `flops` and
    * `limit` objectives the final tree is annealed without slicing from 88% to 97% when this is > 0.
    */
   annealShare?: number;
