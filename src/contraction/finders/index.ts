@@ -271,11 +271,11 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
     let sl = bestSl!;
     options.share?.offer(sl.cost.multiplyAdds, sl.sliced, sl.tree.toPath());
     const annealShare = Math.min(0.9, Math.max(0, options.annealShare ?? 0.45));
-    // After an early stop, re-planning runs until 97% − annealShare (25%–52% by default), so the
-    // annealing gets its full share: on m=20 at 60 s (3 runs each) that gave a mean of 10^19.79
-    // against 10^20.00 when re-planning ran until 62%, and annealing with no re-planning at all
-    // failed once (10^23.5) from a poor slicing.
-    const replanEnd = slicingBound ? Math.max(sliceEnd, t0 + (0.97 - annealShare) * budget) : t0 + Math.max(0.62, 0.97 - annealShare) * budget;
+    // Re-planning runs from the end of the slicing loops (62%, or 25% after an early stop) until
+    // 97% − annealShare, so the annealing gets its full share: after an early stop on m=20 at 60 s
+    // (3 runs each) that gave a mean of 10^19.79 against 10^20.00 when re-planning ran until 62%,
+    // and annealing with no re-planning at all failed once (10^23.5) from a poor slicing.
+    const replanEnd = Math.max(sliceEnd, t0 + (0.97 - annealShare) * budget);
     if (sl.sliced.length > 0 && Date.now() < replanEnd) {
       // No patience limit: rounds run until the deadline (time left unused would be wasted).
       const r = replanSliced(problem, sl, {
