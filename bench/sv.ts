@@ -1,8 +1,8 @@
 /**
- * `npm run bench:sv [-- --max-qubits 26 --min-qubits 20 --sizes 20,24 --fuse 3,4 --threads 1,2 --depth 20 --no-qc --qc-sizes 16 --no-files --blocking 0,18/2 --reps 3]`: fast state-vector
+ * `npm run bench:sv [-- --max-qubits 26 --min-qubits 20 --sizes 20,24 --fuse 3,4 --threads 1,2 --depth 20 --no-qc --qc-sizes 16 --no-files --blocking 0,18/2 --reps 3 --precision double]`: fast state-vector
  * benchmark. Measures this machine's copy bandwidth, then runs random grid circuits (depth 20) and
  * qsim's circuit_q24/circuit_q30 (../shared/circuits) at n = 20, 24, 26, 28, 30 (up to
- * --max-qubits), single precision, for each fusion size (and --blocking choice) on 1 and 2 threads (from 28 qubits on, only
+ * --max-qubits), single precision (--precision double: complex128), for each fusion size (and --blocking choice) on 1 and 2 threads (from 28 qubits on, only
  * the largest thread count unless --all-threads); and the same kind of 16/20-qubit circuits
  * through the npm package quantum-circuit. Prints a table and one JSON line per row.
  * Bandwidth counts bytes read + written: one fused op sweeps the state once (2 × state bytes).
@@ -21,6 +21,7 @@ import { blockingApplies, defaultBlocking, scheduleBlocks, type BlockingOptions 
 import { gridCircuit } from './sv-circuits.js';
 import { svWasmVariant } from '../src/statevector/wasm.js';
 import { disableRelaxedSimd } from '../src/backend/relaxed-simd.js';
+import type { Precision } from '../src/engine/types.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -39,6 +40,10 @@ const qcSizes = opt('qc-sizes', '16,20').split(',').map(Number);
 const withFiles = !args.includes('--no-files');
 const allThreads = args.includes('--all-threads');
 const reps = Math.max(1, Number(opt('reps', '1')));
+const precision = opt('precision', 'single') as Precision;
+if (precision !== 'single' && precision !== 'double') throw new Error(`--precision must be single or double, found '${precision}'`);
+/** Bytes per amplitude. */
+const amp = precision === 'single' ? 8 : 16;
 // Cache blockings to compare, each BITS/HIGH (log2 group size / high positions per window; 0 = no
 // blocking), e.g. --blocking 0,20/4,18/4; default: the engine's default.
 const blockingList: Array<BlockingOptions | undefined> = opt('blocking', '')
@@ -46,7 +51,7 @@ const blockingList: Array<BlockingOptions | undefined> = opt('blocking', '')
   .filter((x) => x !== '')
   .map((x) => {
     const [bits, high] = x.split('/').map(Number);
-    return { blockBits: bits, high: high ?? defaultBlocking('single').high };
+    return { blockBits: bits, high: high ?? defaultBlocking(precision).high };
   });
 // --plain-simd: the SIMD128 kernel build instead of the relaxed-SIMD (FMA) one, for comparison.
 if (args.includes('--plain-simd')) disableRelaxedSimd(true);
@@ -70,6 +75,7 @@ function copyBandwidth(): number {
 interface Row {
   circuit: string;
   qubits: number;
+  precision: Precision;
   engine: string;
   threads: number;
   fuse: number;
@@ -96,14 +102,14 @@ function report(r: Row): void {
 }
 
 const copy = copyBandwidth();
-console.log(`copy bandwidth (TypedArray.set, 256 MiB, read+write): ${copy.toFixed(2)} GB/s; free memory ${(freemem() / 1024 ** 3).toFixed(1)} GiB; kernels: ${svWasmVariant()}`);
+console.log(`${precision === 'single' ? 'complex64' : 'complex128'} states; copy bandwidth (TypedArray.set, 256 MiB, read+write): ${copy.toFixed(2)} GB/s; free memory ${(freemem() / 1024 ** 3).toFixed(1)} GiB; kernels: ${svWasmVariant()}`);
 
 async function timeTaizhang(name: string, c: Circuit, threads: number, fuse: number, blocking?: BlockingOptions): Promise<Row> {
   const n = c.numQubits;
   const plan = planCircuit(c, fuse);
   const passes = plan.reduce((s, st) => s + (st.kind === 'ops' ? st.ops.length : 0), 0);
   // Memory sweeps: a cache-blocked window of ops streams the state once.
-  const b = blocking ?? defaultBlocking('single');
+  const b = blocking ?? defaultBlocking(precision);
   const blocked = blockingApplies(n, b);
   const sweeps = plan.reduce((s, st) => s + (st.kind !== 'ops' ? 0 : blocked ? scheduleBlocks(st.ops, n, b).length : st.ops.length), 0);
   const e = new StatevectorEngine({ executor: () => threadExecutor(threads, undefined, blocking) });
@@ -111,18 +117,18 @@ async function timeTaizhang(name: string, c: Circuit, threads: number, fuse: num
   const all: number[] = [];
   for (let r = 0; r < reps; r++) {
     const t = performance.now();
-    await e.run(c, { precision: 'single', fuse, amplitudes: ['0'.repeat(n)] });
+    await e.run(c, { precision, fuse, amplitudes: ['0'.repeat(n)] });
     all.push((performance.now() - t) / 1000);
   }
   const seconds = Math.min(...all);
   const median = [...all].sort((x, y) => x - y)[Math.floor(all.length / 2)];
   const gates = c.gates().length;
-  const gb = (passes * 2 * 2 ** n * 8) / seconds / 1e9;
-  return { circuit: name, qubits: n, engine: 'taizhang', threads, fuse, blocking: blocked ? `${b.blockBits}/${b.high}` : 'none', gates, passes, sweeps, seconds, medianSeconds: median, gatesPerSecond: gates / seconds, gbPerSecond: gb, copyGBs: copy, fractionOfCopy: gb / copy };
+  const gb = (passes * 2 * 2 ** n * amp) / seconds / 1e9;
+  return { circuit: name, qubits: n, precision, engine: 'taizhang', threads, fuse, blocking: blocked ? `${b.blockBits}/${b.high}` : 'none', gates, passes, sweeps, seconds, medianSeconds: median, gatesPerSecond: gates / seconds, gbPerSecond: gb, copyGBs: copy, fractionOfCopy: gb / copy };
 }
 
 for (const n of sizes) {
-  const need = 2 ** n * 8;
+  const need = 2 ** n * amp;
   if (need * 1.3 > freemem()) {
     console.log(`skip n=${n}: needs ${(need / 1024 ** 3).toFixed(1)} GiB, ${(freemem() / 1024 ** 3).toFixed(1)} GiB free`);
     continue;
@@ -182,7 +188,7 @@ if (withQc) {
     qc.run();
     const seconds = (performance.now() - t) / 1000;
     report({
-      circuit: `grid-cz-d${depth}`, qubits: n, engine: 'quantum-circuit', threads: 1, fuse: 0, gates: c.gates().length, passes: c.gates().length,
+      circuit: `grid-cz-d${depth}`, qubits: n, precision: 'double', engine: 'quantum-circuit', threads: 1, fuse: 0, gates: c.gates().length, passes: c.gates().length,
       seconds, gatesPerSecond: c.gates().length / seconds, gbPerSecond: 0, copyGBs: copy, fractionOfCopy: 0, speedup: ours.seconds / seconds,
     });
     console.log(`quantum-circuit ${n} qubits: ${seconds.toFixed(2)} s; taizhang ${ours.seconds.toFixed(3)} s → ${(seconds / ours.seconds).toFixed(0)}× faster`);

@@ -90,6 +90,32 @@ test('a plan from `taizhang plan` drives `taizhang contract`; the amplitude equa
   assert.ok(Math.abs(C.amplitudes[b][0] - S.amplitudes[b][0]) < 1e-10 && Math.abs(C.amplitudes[b][1] - S.amplitudes[b][1]) < 1e-10);
 });
 
+test('plan --max-memory sets the width target from bytes and the element size; conflicting flags are refused', { timeout: 60000 }, () => {
+  const q = join(dir, 'm.qasm');
+  const b = '0110100101101001';
+  writeFileSync(q, testCircuitQasm(16, 14, 3));
+  const width = (...extra: string[]): number => {
+    const r = tz('plan', q, '--amplitude', b, '--time', '0.5', '--json', ...extra);
+    assert.equal(r.status, 0, r.stderr);
+    return (JSON.parse(r.stdout) as { width: number }).width;
+  };
+  // 1 KiB holds 2^6 complex128 (the default element) or 2^7 complex64 elements.
+  const w128 = width('--max-memory', '1KiB');
+  assert.ok(w128 <= 6 + 1e-9, `width ${w128} within 2^6 complex128`);
+  const w64 = width('--max-memory', '1KiB', '--precision', 'single');
+  assert.ok(w64 <= 7 + 1e-9, `width ${w64} within 2^7 complex64`);
+  assert.ok(width('--max-memory', '1000') <= Math.log2(1000 / 16) + 1e-9);
+  const refuse = (re: RegExp, ...args: string[]): void => {
+    const r = tz('plan', q, '--time', '0.1', ...args);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, re);
+  };
+  refuse(/give --max-width or --max-memory, not both/, '--max-memory', '1KiB', '--max-width', '6');
+  refuse(/--precision only sets the element size for --max-memory/, '--precision', 'single');
+  refuse(/--max-memory '12XB': expected a positive number of bytes/, '--max-memory', '12XB');
+  refuse(/--max-memory 8 bytes holds no complex128 element \(16 bytes\)/, '--max-memory', '8');
+});
+
 test('run --method tensor with a sliced plan sums slices on the local pool: same bits for 1 and 2 threads, equal to the state vector; progress events', { timeout: 60000 }, async () => {
   const { slicedAmplitudes } = await import('../../src/cli/sliced-amplitudes.js');
   const q = testCircuitQasm(10, 8, 4);

@@ -11,6 +11,7 @@ import { amplitudeNetwork } from '../../network/api.js';
 import { toProblem } from '../../network/types.js';
 import { hyperOptimizeThreads } from '../../contraction/hyper.node.js';
 import { sliceTree, DEFAULT_MAX_WIDTH } from '../../contraction/slicing.js';
+import { parseByteSize } from '../byte-size.js';
 import { makePlan, serializePlan } from '../../contraction/plan.js';
 import type { Objective } from '../../contraction/cost.js';
 
@@ -20,6 +21,8 @@ const FLAGS = {
   time: { type: 'number', min: 0, valueName: 'SECONDS', description: 'search time budget (default 10)' },
   threads: { type: 'integer', min: 1, valueName: 'N', description: 'search threads: independent hyper-optimizer runs on worker threads, best kept (default 1)' },
   'max-width': { type: 'number', min: 0, valueName: 'LOG2', description: `slice until the largest intermediate has ≤ 2^LOG2 elements (default ${DEFAULT_MAX_WIDTH})` },
+  'max-memory': { type: 'string', valueName: 'SIZE', description: 'instead of --max-width: largest intermediate in bytes, e.g. 1GiB (elements of --precision)' },
+  precision: { type: 'string', choices: ['single', 'double'], description: 'element size for --max-memory: complex64 (8 bytes) or complex128 (16, default, as run --method tensor)' },
   objective: { type: 'string', choices: ['flops', 'width', 'limit', 'combo', 'sliced'], description: 'what the search minimises (default sliced: FLOPs after slicing to --max-width)' },
   seed: { type: 'integer', min: 0, valueName: 'N', description: 'random seed (default 1)' },
   output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write the plan JSON here' },
@@ -27,7 +30,7 @@ const FLAGS = {
 } as const satisfies FlagTable;
 
 const USAGE = [
-  'Usage: taizhang plan FILE [--amplitude BITS | --open PATTERN] [--time SECONDS] [--max-width LOG2] [-o plan.json] [--json]',
+  'Usage: taizhang plan FILE [--amplitude BITS | --open PATTERN] [--time SECONDS] [--max-width LOG2 | --max-memory SIZE] [-o plan.json] [--json]',
   '',
   'Searches a contraction order for the circuit\'s (simplified) amplitude network, slices indices',
   'until the width fits, and prints log10 FLOPs, log2 width, slices, overhead and search time.',
@@ -36,6 +39,22 @@ const USAGE = [
   formatFlags(FLAGS),
   '',
 ].join('\n');
+
+/**
+ * The width target: --max-width, or the largest intermediate --max-memory holds in elements of
+ * --precision (complex128 unless single), or the default.
+ */
+function widthLimit(maxWidth: number | undefined, maxMemory: string | undefined, precision: string | undefined): number {
+  if (maxMemory === undefined) {
+    if (precision !== undefined) throw new UsageError('--precision only sets the element size for --max-memory');
+    return maxWidth ?? DEFAULT_MAX_WIDTH;
+  }
+  if (maxWidth !== undefined) throw new UsageError('give --max-width or --max-memory, not both');
+  const bytes = parseByteSize(maxMemory, '--max-memory');
+  const element = precision === 'single' ? 8 : 16;
+  if (bytes < element) throw new UsageError(`--max-memory ${bytes} bytes holds no ${precision === 'single' ? 'complex64' : 'complex128'} element (${element} bytes)`);
+  return Math.log2(bytes / element);
+}
 
 export const planCommand: Command = {
   name: 'plan',
@@ -52,7 +71,7 @@ export const planCommand: Command = {
     if (pattern.length !== circuit.numQubits) throw new UsageError(`output pattern has ${pattern.length} characters but the circuit has ${circuit.numQubits} qubits`);
     const net = amplitudeNetwork(circuit, pattern);
     const problem = toProblem(net);
-    const maxWidth = flags['max-width'] ?? DEFAULT_MAX_WIDTH;
+    const maxWidth = widthLimit(flags['max-width'], flags['max-memory'], flags.precision);
     const objective = (flags.objective ?? 'sliced') as Objective;
     const seed = flags.seed ?? 1;
     const t0 = Date.now();
