@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Circuit } from '../src/circuit/circuit.js';
 import { parseQsim } from '../src/formats/qsim.js';
-import { StatevectorEngine, planCircuit, localExecutor, DEFAULT_FUSE } from '../src/statevector/engine.js';
+import { StatevectorEngine, planCircuit, localExecutor, DEFAULT_FUSE, defaultFuse } from '../src/statevector/engine.js';
 import { allocState, sampleIndices } from '../src/statevector/state.js';
 import { Rng } from '../src/statevector/rng.js';
 import { threadExecutor } from '../src/statevector/threads.node.js';
@@ -177,7 +177,7 @@ if (withQc) {
   for (const n of qcSizes) {
     if (n > maxQubits) continue;
     const c = gridCircuit(n, depth, { style: 'cz' });
-    const ours = await timeTaizhang(`grid-cz-d${depth}`, c, 1, DEFAULT_FUSE);
+    const ours = await timeTaizhang(`grid-cz-d${depth}`, c, 1, defaultFuse(n));
     report(ours);
     const qc = new QuantumCircuit(n);
     for (const g of c.gates()) {

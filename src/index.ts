@@ -17,7 +17,7 @@ export * from './formats/errors.js';
 export * from './circuit/observable.js';
 export { readCircuit, detectFormat, checkText, parseQsim, writeQsim, QSIM_GATE_NAMES, type CircuitFormat, type ReadCircuitOptions } from './formats/index.js';
 // --- state vector (issues 2, 3) ---
-export { StatevectorEngine, statevectorEngine, precisionFor, DEFAULT_FUSE, type StatevectorOptions, type SvExecutor } from './statevector/engine.js';
+export { StatevectorEngine, statevectorEngine, precisionFor, DEFAULT_FUSE, defaultFuse, type StatevectorOptions, type SvExecutor } from './statevector/engine.js';
 export { marginalProbabilities } from './statevector/state.js';
 export { fuseGates, type FusedOp } from './statevector/fusion.js';
 export * from './statevector/reference.js';

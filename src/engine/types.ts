@@ -40,7 +40,7 @@ export interface SimulationRequest {
   readonly threads?: number;
   /** Upper bound on memory an engine may allocate, in bytes. */
   readonly memoryLimitBytes?: number;
-  /** State vector: largest fused block in qubits (`--fuse K`). */
+  /** State vector: largest fused block in qubits (`--fuse K`; default 3 below 18 qubits, 4 from 18). */
   readonly fuse?: number;
   /** Tensor network: a precomputed contraction plan (`--plan plan.json`). */
   readonly plan?: ContractionPlan;

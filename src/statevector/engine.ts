@@ -19,8 +19,20 @@ import {
   allocState, amplitudeAt, copyState, expectation, flatState, measureQubit, probabilities, sampleIndices, setZeroState, stateBytes,
 } from './state.js';
 
-/** Default fused block size (chosen by `npm run bench:sv` on the development machine). */
+/** Default fused block size for states of 18 qubits and more (chosen by `npm run bench:sv`). */
 export const DEFAULT_FUSE = 4;
+/** Below this many qubits the default fused block size is 3. */
+export const SMALL_FUSE_BELOW_QUBITS = 18;
+
+/**
+ * Default fused block size for an n-qubit circuit: 4 from 18 qubits (fewer passes over a state
+ * that lives in memory; within noise of 3 at 20–28 qubits), 3 below, where building the 16×16
+ * block matrices costs more than the passes they save (grid circuits of depth 20, one thread:
+ * fuse 3 takes 0.61–0.66× the time of fuse 4 at 8–12 qubits, 0.80× at 14, 0.95× at 16, 1.01× at 18).
+ */
+export function defaultFuse(numQubits: number): number {
+  return numQubits < SMALL_FUSE_BELOW_QUBITS ? 3 : DEFAULT_FUSE;
+}
 /**
  * Default log2 of amplitudes per chunk: 2 GiB per WebAssembly memory (2^28 complex64 or 2^27
  * complex128), half the 4 GiB a wasm32 memory can address, so every kernel offset fits in u32.
@@ -178,7 +190,7 @@ export class StatevectorEngine implements Engine {
           if (f.qubit >= n) throw new RangeError(`observable acts on qubit ${f.qubit}, but the circuit has ${n} qubit(s)`);
     const shots = request.shots ?? 0;
     if (!Number.isSafeInteger(shots) || shots < 0) throw new RangeError(`shots must be a non-negative integer, got ${shots}`);
-    const fuse = request.fuse ?? DEFAULT_FUSE;
+    const fuse = request.fuse ?? defaultFuse(n);
     if (!Number.isInteger(fuse) || fuse < 1 || fuse > 8) throw new RangeError(`fuse must be an integer from 1 to 8, got ${fuse}`);
     const rng = new Rng(request.seed ?? randomSeed());
     const exec = this.options.executor ? this.options.executor(request, n) : defaultFactory(request, n, this.options.backend, this.options.blocking);

@@ -136,3 +136,25 @@ test('sv: the WASM SIMD backend is available here and agrees with the TypeScript
     }
   }
 });
+
+test('default fusion size: 3-qubit blocks below 18 qubits, 4-qubit blocks from 18; the result matches the oracle', async () => {
+  const { defaultFuse, localExecutor } = await import('../../src/statevector/engine.js');
+  assert.deepEqual([2, 10, 17, 18, 30].map(defaultFuse), [3, 3, 3, 4, 4]);
+  for (const n of [10, 18]) {
+    // One- and two-qubit gates only, so every op wider than 2 qubits is a fused block.
+    const rng = new Rng(40 + n);
+    const c = new Circuit(n);
+    for (let layer = 0; layer < 4; layer++) {
+      for (let q = 0; q < n; q++) c.gate('u3', [q], [rng.random() * 3, rng.random() * 3, rng.random() * 3]);
+      for (let q = layer % 2; q + 1 < n; q += 2) c.gate('cx', [q, q + 1]);
+    }
+    let widest = 0;
+    const inner = localExecutor();
+    const e = new StatevectorEngine({
+      executor: () => ({ alloc: (q, p, b) => inner.alloc(q, p, b), apply: (st, ops) => { for (const op of ops) widest = Math.max(widest, op.pos.length + op.ctrl.length); return inner.apply(st, ops); } }),
+    });
+    const r = await e.run(c, { precision: 'double', statevector: true });
+    assert.equal(widest, defaultFuse(n), `${n} qubits: widest fused op`);
+    if (n === 10) assert.ok(maxDiff(r.statevector as Float64Array, simulateStatevector(c)) < 1e-10);
+  }
+});
