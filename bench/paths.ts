@@ -72,7 +72,7 @@ for (const row of rows) {
   const unsliced = objective === 'flops';
   const h = await hyperOptimizeThreads(problem, { timeSeconds: budget, objective, maxWidth: 27, seed: 1, threads, methods, slice: !unsliced, annealSprRate });
   const secs = (Date.now() - t0) / 1000;
-  const hs = unsliced ? sliceTree(h.tree, { maxWidth: 27, reconfigureEvery: 4 }) : { cost: h.slicedCost ?? h.tree.cost() };
+  const hs = unsliced ? sliceTree(h.tree, { maxWidth: 27, reconfigureEvery: 4, deadline: Date.now() + budget * 1000 }) : { cost: h.slicedCost ?? h.tree.cost() };
   const hc = h.tree.cost();
   const rec = {
     bench: 'paths', circuit: row.name, source, tensors: problem.inputs.length,
