@@ -51,6 +51,24 @@ function leftApply(m: Float64Array, on: readonly number[], g: Float64Array, gq: 
   const k = on.length;
   const d = 1 << k;
   const kg = gq.length;
+  if (kg === 1) {
+    // One-qubit gate (the common case): rows r and r | bit, each column.
+    const bit = 1 << (k - 1 - on.indexOf(gq[0]));
+    const [ar, ai, br, bi, cr, ci, dr, di] = g;
+    for (let r = 0; r < d; r++) {
+      if (r & bit) continue;
+      for (let c = 0; c < d; c++) {
+        const i = 2 * (r * d + c);
+        const j = 2 * ((r | bit) * d + c);
+        const xr = m[i], xi = m[i + 1], yr = m[j], yi = m[j + 1];
+        m[i] = ar * xr - ai * xi + br * yr - bi * yi;
+        m[i + 1] = ar * xi + ai * xr + br * yi + bi * yr;
+        m[j] = cr * xr - ci * xi + dr * yr - di * yi;
+        m[j + 1] = cr * xi + ci * xr + dr * yi + di * yr;
+      }
+    }
+    return m;
+  }
   const dg = 1 << kg;
   // Row-index bit of each gate qubit; gate-index bit kg−1−j belongs to gq[j].
   const bits = gq.map((q) => k - 1 - on.indexOf(q));
@@ -86,8 +104,16 @@ function leftApply(m: Float64Array, on: readonly number[], g: Float64Array, gq: 
   return m;
 }
 
+/** Union of two ascending qubit lists, ascending (a linear merge: fusion calls it per candidate). */
 function sortedUnion(a: readonly number[], b: readonly number[]): number[] {
-  return [...new Set([...a, ...b])].sort((x, y) => x - y);
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+    if (out.length === 0 || out[out.length - 1] !== x) out.push(x);
+  }
+  return out;
 }
 
 /** Structured op for a block holding exactly one table gate. */
@@ -157,6 +183,7 @@ export function fuseGates(gates: readonly GateOperation[], maxQubits: number): F
   for (const g of gates) {
     const gm = Circuit.matrixOf(g);
     const gq = [...g.qubits];
+    const gqSorted = [...gq].sort((x, y) => x - y);
     const touching = open.filter((b) => b.qubits.some((q) => gq.includes(q)));
     // Join the gate with the subset of touching blocks that fits in k qubits and holds the most
     // gates; the others are emitted first (they share no qubit with the chosen ones, so they commute).
@@ -166,7 +193,7 @@ export function fuseGates(gates: readonly GateOperation[], maxQubits: number): F
     if (gq.length <= k) {
       for (let mask = 0; mask < 1 << touching.length; mask++) {
         const chosen = touching.filter((_, i) => (mask >> i) & 1);
-        let union = sortedUnion(gq, []);
+        let union = gqSorted;
         for (const b of chosen) union = sortedUnion(union, b.qubits);
         const count = chosen.reduce((n, b) => n + b.ops.length, 0);
         if (union.length <= k && (count > bestGates || (count === bestGates && union.length < bestUnion.length))) {
@@ -183,12 +210,17 @@ export function fuseGates(gates: readonly GateOperation[], maxQubits: number): F
       continue;
     }
     // The chosen blocks act on disjoint qubits (they commute); the gate comes after all of them.
+    // The chosen blocks leave `open`, so the first one's matrix (when already on the union) and
+    // op list are reused in place: copying them for every gate made long blocks quadratic.
     let m: Float64Array | undefined;
-    const ops: GateOperation[] = [];
+    let ops: GateOperation[] | undefined;
     for (const b of best) {
-      m = m ? leftApply(m, bestUnion, b.matrix, b.qubits) : Float64Array.from(lift(b.matrix, b.qubits, bestUnion));
-      ops.push(...b.ops);
+      if (m) m = leftApply(m, bestUnion, b.matrix, b.qubits);
+      else m = b.qubits.length === bestUnion.length ? b.matrix : lift(b.matrix, b.qubits, bestUnion);
+      if (ops) for (const o of b.ops) ops.push(o);
+      else ops = b.ops;
     }
+    ops ??= [];
     m = m ? leftApply(m, bestUnion, gm, gq) : Float64Array.from(lift(gm, gq, bestUnion));
     ops.push(g);
     open.push({ qubits: bestUnion, matrix: m, ops });
