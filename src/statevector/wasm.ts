@@ -113,14 +113,17 @@ export function allocWasmState(n: number, precision: Precision, maxChunkBits: nu
   return { numQubits: n, chunkBits, chunks };
 }
 
-/** Each complex entry as `lanes` copies of its real part then `lanes` of its imaginary part. */
-function splitSplat(matrix: Float64Array, entries: number, lanes = 2): Float64Array {
-  const out = new Float64Array(entries * 2 * lanes);
+/**
+ * Writes each complex entry into `out` as `lanes` copies of its real part then `lanes` of its
+ * imaginary part (plain loops: per-entry `fill` calls cost more than the copies at small k).
+ */
+function splitSplat(matrix: Float64Array, entries: number, out: Float32Array | Float64Array, lanes: number): void {
+  let o = 0;
   for (let e = 0; e < entries; e++) {
-    out.fill(matrix[2 * e], 2 * lanes * e, 2 * lanes * e + lanes);
-    out.fill(matrix[2 * e + 1], 2 * lanes * e + lanes, 2 * lanes * (e + 1));
+    const re = matrix[2 * e], im = matrix[2 * e + 1];
+    for (let l = 0; l < lanes; l++) out[o++] = re;
+    for (let l = 0; l < lanes; l++) out[o++] = im;
   }
-  return out;
 }
 
 /** Writes the op's tables into scratch slot `slot` of a chunk memory. */
@@ -139,22 +142,28 @@ function writeScratch(cm: ChunkMem, op: KernelOp, slot: number, single: boolean,
     new Int32Array(buf, base, dim).set(op.perm);
   } else if (single && op.kind === 'dense') {
     // Split form for dense32q: splat(re), splat(im).
-    new Float32Array(buf, base, entries * 8).set(splitSplat(op.matrix, entries, 4));
+    splitSplat(op.matrix, entries, new Float32Array(buf, base, entries * 8), 4);
   } else if (single) {
     // diag32/diag32s: splat(re), (−im, im, −im, im) against the interleaved amplitudes.
     const f = new Float32Array(buf, base, entries * 8);
     for (let e = 0; e < entries; e++) {
       const re = op.matrix[2 * e], im = op.matrix[2 * e + 1];
-      f.set([re, re, re, re, -im, im, -im, im], 8 * e);
+      const o = 8 * e;
+      f[o] = f[o + 1] = f[o + 2] = f[o + 3] = re;
+      f[o + 4] = f[o + 6] = -im;
+      f[o + 5] = f[o + 7] = im;
     }
   } else if (op.kind === 'dense') {
     // Split form for dense64p: splat(re), splat(im).
-    new Float64Array(buf, base, entries * 4).set(splitSplat(op.matrix, entries));
+    splitSplat(op.matrix, entries, new Float64Array(buf, base, entries * 4), 2);
   } else {
     const f = new Float64Array(buf, base, entries * 4);
     for (let e = 0; e < entries; e++) {
       const re = op.matrix[2 * e], im = op.matrix[2 * e + 1];
-      f.set([re, re, -im, im], 4 * e);
+      const o = 4 * e;
+      f[o] = f[o + 1] = re;
+      f[o + 2] = -im;
+      f[o + 3] = im;
     }
   }
   cm.slotOp[slot] = op;
