@@ -27,9 +27,9 @@ export const SMALL_FUSE_BELOW_QUBITS = 18;
 /**
  * Default fused block size for an n-qubit circuit: 4 from 18 qubits (fewer passes over a state
  * that lives in memory; within noise of 3 at 20–28 qubits), 3 below, where building the 16×16
- * block matrices costs more than the passes they save (grid circuits of depth 20, one thread:
- * fuse 3 takes 0.68–0.80× the time of fuse 4 at 8–12 qubits, 0.84× at 14, 0.97× at 16 and 18,
- * 1.02× at 20).
+ * block matrices costs more than the passes they save (grid circuits of depth 20, one thread, two
+ * runs after the fusion speed-up: fuse 3 takes 0.68–0.81× the time of fuse 4 at 8–12 qubits,
+ * 0.84–0.91× at 14, 0.97–1.01× at 16, 0.97× at 18 and 1.02× at 20).
  */
 export function defaultFuse(numQubits: number): number {
   return numQubits < SMALL_FUSE_BELOW_QUBITS ? 3 : DEFAULT_FUSE;
