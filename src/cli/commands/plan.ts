@@ -10,7 +10,8 @@ import { readCircuit } from '../../formats/index.js';
 import { amplitudeNetwork } from '../../network/api.js';
 import { toProblem } from '../../network/types.js';
 import { hyperOptimizeThreads } from '../../contraction/hyper.node.js';
-import { sliceTree, DEFAULT_MAX_WIDTH } from '../../contraction/slicing.js';
+import { sliceTree, targetWidth, DEFAULT_MAX_WIDTH } from '../../contraction/slicing.js';
+import { bytesPerElement } from '../../tensor/tensor.js';
 import { parseByteSize } from '../byte-size.js';
 import { makePlan, serializePlan } from '../../contraction/plan.js';
 import type { Objective } from '../../contraction/cost.js';
@@ -51,9 +52,10 @@ function widthLimit(maxWidth: number | undefined, maxMemory: string | undefined,
   }
   if (maxWidth !== undefined) throw new UsageError('give --max-width or --max-memory, not both');
   const bytes = parseByteSize(maxMemory, '--max-memory');
-  const element = precision === 'single' ? 8 : 16;
-  if (bytes < element) throw new UsageError(`--max-memory ${bytes} bytes holds no ${precision === 'single' ? 'complex64' : 'complex128'} element (${element} bytes)`);
-  return Math.log2(bytes / element);
+  const dtype = precision === 'single' ? 'complex64' : 'complex128';
+  const element = bytesPerElement(dtype);
+  if (bytes < element) throw new UsageError(`--max-memory ${bytes} bytes holds no ${dtype} element (${element} bytes)`);
+  return targetWidth({ maxBytes: bytes, bytesPerElement: element });
 }
 
 export const planCommand: Command = {
