@@ -11,7 +11,7 @@ import { getKernel, resolveBackend } from '../backend/registry.js';
 import { allocWasmState } from './wasm.js';
 import { ResourceError } from '../formats/errors.js';
 import { Rng, randomSeed } from './rng.js';
-import { fuseGates, type FusedOp } from './fusion.js';
+import { fuseForEngine, fuseGates, type FusedOp } from './fusion.js';
 import { routeGlobalTargets } from './global-qubits.js';
 import { blockedSteps, defaultBlocking, runSteps, type BlockingOptions } from './cache-blocking.js';
 import { SV_APPLY, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
@@ -132,7 +132,7 @@ export function planCircuit(circuit: Circuit, fuse: number): Step[] {
   const steps: Step[] = [];
   let run: GateOperation[] = [];
   const flush = () => {
-    if (run.length) steps.push({ kind: 'ops', ops: fuseGates(run, fuse).map((f) => toKernelOp(f, n)), gates: run.length });
+    if (run.length) steps.push({ kind: 'ops', ops: fuseForEngine(run, fuse).map((f) => toKernelOp(f, n)), gates: run.length });
     run = [];
   };
   for (const op of circuit.operations) {
