@@ -360,6 +360,8 @@ export function fuseGatesLookahead(gates: readonly GateOperation[], maxQubits: n
   }
   // Left: each qubit's 1-qubit gates after its last multi-qubit gate.
   for (let q = 0; q < nq; q++) emitLane(q, -1);
+  // Every gate is on some wire, so every one was emitted; a miss would silently change the state.
+  if (done.includes(0)) throw new Error('internal: look-ahead fusion left a gate out');
   return out;
 }
 
