@@ -132,7 +132,7 @@ export function planCircuit(circuit: Circuit, fuse: number): Step[] {
   const steps: Step[] = [];
   let run: GateOperation[] = [];
   const flush = () => {
-    if (run.length) steps.push({ kind: 'ops', ops: fuseForEngine(run, fuse).map((f) => toKernelOp(f, n)), gates: run.length });
+    if (run.length) steps.push({ kind: 'ops', ops: fuseForEngine(run, fuse, n).map((f) => toKernelOp(f, n)), gates: run.length });
     run = [];
   };
   for (const op of circuit.operations) {

@@ -235,13 +235,19 @@ export function fuseGates(gates: readonly GateOperation[], maxQubits: number): F
  * 2–3.4 at k = 1, 4.2 at 2, 5.2 at 3, 8.5 at 4; beyond that the 2^k multiply-adds dominate).
  * Diagonal and permutation blocks cost about one memory pass.
  */
-const DENSE_PASS_COST = [1, 2.6, 4.4, 5.4, 8.6, 17, 34, 68, 136];
+const DENSE_PASS_COST = [1, 2.6, 4.4, 5.4, 8.6, 17];
 const STRUCTURED_PASS_COST = 1.5;
+
+/** Modelled cost of one dense pass on k qubits (doubling per qubit past the table). */
+function densePassCost(k: number): number {
+  const last = DENSE_PASS_COST.length - 1;
+  return k <= last ? DENSE_PASS_COST[k] : DENSE_PASS_COST[last] * 2 ** (k - last);
+}
 
 /** Modelled cost of running `ops` (sum of per-pass costs; lower is faster), used to pick a fusion. */
 export function fusionCost(ops: readonly FusedOp[]): number {
   let c = 0;
-  for (const o of ops) c += o.kind === 'dense' ? DENSE_PASS_COST[Math.min(o.qubits.length, DENSE_PASS_COST.length - 1)] : STRUCTURED_PASS_COST;
+  for (const o of ops) c += o.kind === 'dense' ? densePassCost(o.qubits.length) : STRUCTURED_PASS_COST;
   return c;
 }
 
@@ -260,7 +266,7 @@ function blockOf(ops: GateOperation[]): FusedOp {
  * Gate fusion with look-ahead. Blocks grow from the earliest multi-qubit gate not yet fused: every
  * qubit set of at most `maxQubits` qubits that the next gates on the block's wires suggest is
  * tried, each takes all the gates it can run from the current frontier, and the set that takes
- * the most multi-qubit gates per unit of pass cost (`DENSE_PASS_COST`) wins. On grid circuits this
+ * the most multi-qubit gates per unit of modelled pass cost wins. On grid circuits this
  * mixes 3- and 4-qubit blocks: a 2×2 plaquette takes its four couplers in one block, where the
  * in-order fuser closes blocks early (Sycamore-like grid, 24 qubits, k = 4: modelled cost 462
  * against 522, in 70 passes against 65).
@@ -344,7 +350,7 @@ export function fuseGatesLookahead(gates: readonly GateOperation[], maxQubits: n
       if (seen.has(key)) return;
       seen.add(key);
       const r = take(Q);
-      const score = r.multi / DENSE_PASS_COST[Q.length];
+      const score = r.multi / densePassCost(Q.length);
       if (score > best.score + 1e-12 || (score > best.score - 1e-12 && r.taken.length > best.taken.length)) best = { taken: r.taken, score };
       if (Q.length >= k) return;
       // The gates that stopped the block, read before `take` runs again for the wider sets.
@@ -371,13 +377,14 @@ const LOOKAHEAD_SMALL_BELOW_QUBITS = 18;
 /**
  * The engine's fusion: both fusers at block size `maxQubits`, keeping the plan with the lower
  * `fusionCost`. The look-ahead fuser wins on grid and qsim circuits at k = 4 (10–15% lower
- * modelled cost); at k = 3 it rarely gains more than 3%, so on small states, where planning is a
- * visible share of the run (0.6 against 1.5 ms at 16 qubits, depth 20), it is not tried.
+ * modelled cost); at k = 3 it rarely gains more than 3%, so on states under 18 qubits
+ * (`numQubits`, default: the highest qubit used plus one), where planning is a visible share of
+ * the run (0.7 against 1.5 ms at 16 qubits, depth 20), it is not tried there.
  */
-export function fuseForEngine(gates: readonly GateOperation[], maxQubits: number): FusedOp[] {
+export function fuseForEngine(gates: readonly GateOperation[], maxQubits: number, numQubits?: number): FusedOp[] {
   const inOrder = fuseGates(gates, maxQubits);
-  let n = 0;
-  for (const g of gates) for (const q of g.qubits) n = Math.max(n, q + 1);
+  let n = numQubits ?? 0;
+  if (numQubits === undefined) for (const g of gates) for (const q of g.qubits) n = Math.max(n, q + 1);
   if (maxQubits < 2 || gates.length < 2 || (maxQubits <= 3 && n < LOOKAHEAD_SMALL_BELOW_QUBITS)) return inOrder;
   const ahead = fuseGatesLookahead(gates, maxQubits);
   return fusionCost(ahead) < fusionCost(inOrder) ? ahead : inOrder;
