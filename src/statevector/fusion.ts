@@ -253,6 +253,8 @@ export function fusionCost(ops: readonly FusedOp[]): number {
 
 /** The fused op of `ops` (in order) on the union of their qubits. */
 function blockOf(ops: GateOperation[]): FusedOp {
+  // A lone gate keeps its structure (`finish` would drop a matrix built for it).
+  if (ops.length === 1) return singleGateOp(ops[0]);
   const qubits = [...new Set(ops.flatMap((o) => o.qubits))].sort((a, b) => a - b);
   let m: Float64Array | undefined;
   for (const o of ops) {
