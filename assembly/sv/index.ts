@@ -12,18 +12,9 @@
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(c, f32x4.mul(a, b));
 }
-/** c − a·b, fused where relaxed SIMD is enabled. */
-@inline function nmadd32(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_nmadd(a, b, c);
-  return f32x4.sub(c, f32x4.mul(a, b));
-}
 @inline function madd64(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
   return f64x2.add(c, f64x2.mul(a, b));
-}
-@inline function nmadd64(a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_nmadd(a, b, c);
-  return f64x2.sub(c, f64x2.mul(a, b));
 }
 
 /** Mask of the zero-inserted (target and control) positions. */
@@ -88,23 +79,31 @@ export function dense32q(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
     if (contig) gatherColumns(state, lo, dim, tmp, true, b0, b1, b2, b3);
     else gatherColumns(state, lo, dim, tmp, false, b0, b1, b2, b3);
     for (let r = 0; r < dim; r += 2) {
-      let ar0 = f32x4.splat(0), ai0 = f32x4.splat(0), ar1 = f32x4.splat(0), ai1 = f32x4.splat(0);
-      let br0 = f32x4.splat(0), bi0 = f32x4.splat(0), br1 = f32x4.splat(0), bi1 = f32x4.splat(0);
       const rs = <usize>dim << 5;
       let m = mat + (<usize>(r * dim) << 5);
       const mEnd = m + rs;
       let s = tmp;
-      for (; m < mEnd; m += 32, s += 32) {
-        const xr = v128.load(s);
-        const xi = v128.load(s, 16);
-        let mr = v128.load(m), mi = v128.load(m, 16);
+      // Column 0 starts the accumulators (products, no zeroing and one loop step less).
+      let xr = v128.load(s), xi = v128.load(s, 16);
+      let mr = v128.load(m), mi = v128.load(m, 16);
+      let ar0 = f32x4.mul(mr, xr), br0 = f32x4.mul(mi, xi), ai0 = f32x4.mul(mr, xi), bi0 = f32x4.mul(mi, xr);
+      mr = v128.load(m + rs); mi = v128.load(m + rs, 16);
+      let ar1 = f32x4.mul(mr, xr), br1 = f32x4.mul(mi, xi), ai1 = f32x4.mul(mr, xi), bi1 = f32x4.mul(mi, xr);
+      if (!ASC_FEATURE_RELAXED_SIMD) {
+        ar0 = f32x4.sub(ar0, br0); ai0 = f32x4.add(ai0, bi0);
+        ar1 = f32x4.sub(ar1, br1); ai1 = f32x4.add(ai1, bi1);
+      }
+      for (m += 32, s += 32; m < mEnd; m += 32, s += 32) {
+        xr = v128.load(s);
+        xi = v128.load(s, 16);
+        mr = v128.load(m); mi = v128.load(m, 16);
         if (ASC_FEATURE_RELAXED_SIMD) {
           // Separate accumulators for the two products of each part: a chain of two dependent
-          // FMAs per step would make the loop latency-bound.
-          ar0 = madd32(mr, xr, ar0); br0 = nmadd32(mi, xi, br0);
+          // FMAs per step would make the loop latency-bound. br sums +mi·xi (subtracted below).
+          ar0 = madd32(mr, xr, ar0); br0 = madd32(mi, xi, br0);
           ai0 = madd32(mr, xi, ai0); bi0 = madd32(mi, xr, bi0);
           mr = v128.load(m + rs); mi = v128.load(m + rs, 16);
-          ar1 = madd32(mr, xr, ar1); br1 = nmadd32(mi, xi, br1);
+          ar1 = madd32(mr, xr, ar1); br1 = madd32(mi, xi, br1);
           ai1 = madd32(mr, xi, ai1); bi1 = madd32(mi, xr, bi1);
         } else {
           ar0 = f32x4.add(ar0, f32x4.sub(f32x4.mul(mr, xr), f32x4.mul(mi, xi)));
@@ -115,8 +114,8 @@ export function dense32q(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
         }
       }
       if (ASC_FEATURE_RELAXED_SIMD) {
-        ar0 = f32x4.add(ar0, br0); ai0 = f32x4.add(ai0, bi0);
-        ar1 = f32x4.add(ar1, br1); ai1 = f32x4.add(ai1, bi1);
+        ar0 = f32x4.sub(ar0, br0); ai0 = f32x4.add(ai0, bi0);
+        ar1 = f32x4.sub(ar1, br1); ai1 = f32x4.add(ai1, bi1);
       }
       storeRow(state, lo, contig, b0, b1, b2, b3, r, ar0, ai0);
       storeRow(state, lo, contig, b0, b1, b2, b3, r + 1, ar1, ai1);
@@ -285,21 +284,29 @@ export function dense64p(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
       v128.store(d, v128.shuffle<f64>(v0, v1, 1, 3), 16);
     }
     for (let r = 0; r < dim; r += 2) {
-      let ar0 = f64x2.splat(0), ai0 = f64x2.splat(0), ar1 = f64x2.splat(0), ai1 = f64x2.splat(0);
-      let br0 = f64x2.splat(0), bi0 = f64x2.splat(0), br1 = f64x2.splat(0), bi1 = f64x2.splat(0);
       const rs = <usize>dim << 5;
       let m = mat + (<usize>(r * dim) << 5);
       const mEnd = m + rs;
       let s = tmp;
-      for (; m < mEnd; m += 32, s += 32) {
-        const xr = v128.load(s);
-        const xi = v128.load(s, 16);
-        let mr = v128.load(m), mi = v128.load(m, 16);
+      // Column 0 starts the accumulators, as in dense32q.
+      let xr = v128.load(s), xi = v128.load(s, 16);
+      let mr = v128.load(m), mi = v128.load(m, 16);
+      let ar0 = f64x2.mul(mr, xr), br0 = f64x2.mul(mi, xi), ai0 = f64x2.mul(mr, xi), bi0 = f64x2.mul(mi, xr);
+      mr = v128.load(m + rs); mi = v128.load(m + rs, 16);
+      let ar1 = f64x2.mul(mr, xr), br1 = f64x2.mul(mi, xi), ai1 = f64x2.mul(mr, xi), bi1 = f64x2.mul(mi, xr);
+      if (!ASC_FEATURE_RELAXED_SIMD) {
+        ar0 = f64x2.sub(ar0, br0); ai0 = f64x2.add(ai0, bi0);
+        ar1 = f64x2.sub(ar1, br1); ai1 = f64x2.add(ai1, bi1);
+      }
+      for (m += 32, s += 32; m < mEnd; m += 32, s += 32) {
+        xr = v128.load(s);
+        xi = v128.load(s, 16);
+        mr = v128.load(m); mi = v128.load(m, 16);
         if (ASC_FEATURE_RELAXED_SIMD) {
-          ar0 = madd64(mr, xr, ar0); br0 = nmadd64(mi, xi, br0);
+          ar0 = madd64(mr, xr, ar0); br0 = madd64(mi, xi, br0);
           ai0 = madd64(mr, xi, ai0); bi0 = madd64(mi, xr, bi0);
           mr = v128.load(m + rs); mi = v128.load(m + rs, 16);
-          ar1 = madd64(mr, xr, ar1); br1 = nmadd64(mi, xi, br1);
+          ar1 = madd64(mr, xr, ar1); br1 = madd64(mi, xi, br1);
           ai1 = madd64(mr, xi, ai1); bi1 = madd64(mi, xr, bi1);
         } else {
           ar0 = f64x2.add(ar0, f64x2.sub(f64x2.mul(mr, xr), f64x2.mul(mi, xi)));
@@ -310,8 +317,8 @@ export function dense64p(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
         }
       }
       if (ASC_FEATURE_RELAXED_SIMD) {
-        ar0 = f64x2.add(ar0, br0); ai0 = f64x2.add(ai0, bi0);
-        ar1 = f64x2.add(ar1, br1); ai1 = f64x2.add(ai1, bi1);
+        ar0 = f64x2.sub(ar0, br0); ai0 = f64x2.add(ai0, bi0);
+        ar1 = f64x2.sub(ar1, br1); ai1 = f64x2.add(ai1, bi1);
       }
       const l0 = load<u32>(lo + (<usize>r << 2)), l1 = load<u32>(lo + (<usize>(r + 1) << 2));
       v128.store(state + ((<usize>(b0 + l0)) << 4), v128.shuffle<f64>(ar0, ai0, 0, 2));
