@@ -3,11 +3,12 @@
  * by side in one process (plain SIMD128 and relaxed SIMD with FMA), on a state that fits the caches
  * (default 2^12 amplitudes) so the kernels' own speed shows, not memory bandwidth. Blocks of passes
  * alternate between the builds and the fastest block of each counts, which filters out other load.
- * Reports cycles per amplitude at --ghz (default 2.45, the dev machine's base clock) next to the
- * multiply-bound of the CPU: 2^k complex multiply-adds = 4·2^k real products per amplitude, at
+ * Reports cycles per amplitude at the core clock measured in the same run (a chain of dependent
+ * adds, `bench/clock.ts`; `--ghz` overrides it) next to the multiply-bound of the CPU: 2^k complex multiply-adds = 4·2^k real products per amplitude, at
  * 8 products per cycle (two multiplying pipes × 4 lanes), i.e. 2^(k−1) cycles.
  * Options: --qubits N (12), --k 1,2,3,4,5, --blocks B (40), --precision single|double.
  */
+import { measureClockGHz } from './clock.js';
 import { allocWasmState, applyWasm, chunkVariant, type SvWasmVariant } from '../src/statevector/wasm.js';
 import { enableRelaxedSimd } from '../src/backend/relaxed-simd.node.js';
 import { disableRelaxedSimd } from '../src/backend/relaxed-simd.js';
@@ -22,7 +23,8 @@ const opt = (name: string, dflt: string): string => {
 const n = Number(opt('qubits', '12'));
 const ks = opt('k', '1,2,3,4,5').split(',').map(Number);
 const blocks = Number(opt('blocks', '40'));
-const ghz = Number(opt('ghz', '2.45'));
+const ghzArg = opt('ghz', '');
+const ghz = ghzArg ? Number(ghzArg) : measureClockGHz();
 const precision = opt('precision', 'single') as Precision;
 
 /** A unitary (DFT with a phase) so amplitudes keep their size over many passes: no denormals. */
@@ -52,7 +54,7 @@ const states = variants.map(stateFor);
 // Targets relative to the top qubit, so 'high' means the largest strides at any --qubits.
 const positions: Array<[string, number[]]> = [['high', [n - 5, n - 4, n - 3, n - 2, n - 1]], ['mixed', [2, 5, n - 3, n - 2, n - 1]], ['low', [0, 1, 6, n - 3, n - 1]]];
 const rows: Array<Record<string, string | number>> = [];
-console.log(`state-vector kernel passes, ${precision}, 2^${n} amplitudes (in cache), cycles/amplitude at ${ghz} GHz (best block)`);
+console.log(`state-vector kernel passes, ${precision}, 2^${n} amplitudes (in cache), cycles/amplitude at ${ghz.toFixed(2)} GHz (${ghzArg ? '--ghz' : 'measured: dependent-add chain'}; best block)`);
 console.log('k  targets     mult-bound ' + variants.map((v) => v.padStart(13)).join('') + (variants.length > 1 ? '   fma/plain' : ''));
 for (const k of ks)
   for (const [where, all] of positions) {
@@ -69,7 +71,7 @@ for (const k of ks)
       });
     const cyc = best.map((s) => (s * ghz * 1e9) / 2 ** n);
     const bound = 2 ** (k - 1) * (precision === 'single' ? 1 : 2);
-    const row: Record<string, string | number> = { bench: 'sv-kernels', precision, qubits: n, k, targets: pos.join(','), multiplyBoundCycles: bound };
+    const row: Record<string, string | number> = { bench: 'sv-kernels', precision, qubits: n, k, targets: pos.join(','), ghz: +ghz.toFixed(3), multiplyBoundCycles: bound };
     variants.forEach((v, i) => (row[`${v}Cycles`] = +cyc[i].toFixed(2)));
     if (variants.length > 1) row.fmaOverPlain = +(best[1] / best[0]).toFixed(3);
     rows.push(row);
