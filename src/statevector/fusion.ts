@@ -381,7 +381,7 @@ const LOOKAHEAD_SMALL_BELOW_QUBITS = 18;
  * `fusionCost`. The look-ahead fuser wins on grid and qsim circuits at k = 4 (10–15% lower
  * modelled cost); at k = 3 it rarely gains more than 3%, so on states under 18 qubits
  * (`numQubits`, default: the highest qubit used plus one), where planning is a visible share of
- * the run (0.7 against 1.5 ms at 16 qubits, depth 20), it is not tried there.
+ * the run (0.7 against 1.5 ms at 16 qubits, depth 20), it is not tried.
  */
 export function fuseForEngine(gates: readonly GateOperation[], maxQubits: number, numQubits?: number): FusedOp[] {
   const inOrder = fuseGates(gates, maxQubits);
