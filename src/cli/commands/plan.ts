@@ -10,6 +10,7 @@ import { readCircuit } from '../../formats/index.js';
 import { amplitudeNetwork } from '../../network/api.js';
 import { toProblem } from '../../network/types.js';
 import { hyperOptimizeThreads } from '../../contraction/hyper.node.js';
+import { defaultThreads } from '../../runtime/pool.node.js';
 import { sliceTree, targetWidth, DEFAULT_MAX_WIDTH } from '../../contraction/slicing.js';
 import { bytesPerElement } from '../../tensor/tensor.js';
 import { parseByteSize } from '../byte-size.js';
@@ -20,7 +21,7 @@ const FLAGS = {
   amplitude: { type: 'string', valueName: 'BITS', description: 'output bitstring (qubit 0 leftmost); default all zeros' },
   open: { type: 'string', valueName: 'PATTERN', description: 'output pattern of 0/1/x; x qubits stay open' },
   time: { type: 'number', min: 0, valueName: 'SECONDS', description: 'search time budget (default 10)' },
-  threads: { type: 'integer', min: 1, valueName: 'N', description: 'search threads: independent hyper-optimizer runs on worker threads, best kept (default 1)' },
+  threads: { type: 'integer', min: 1, valueName: 'N', description: 'search threads: independent hyper-optimizer runs on worker threads, best kept (default: every core)' },
   'max-width': { type: 'number', min: 0, valueName: 'LOG2', description: `slice until the largest intermediate has ≤ 2^LOG2 elements (default ${DEFAULT_MAX_WIDTH})` },
   'max-memory': { type: 'string', valueName: 'SIZE', description: 'instead of --max-width: largest intermediate in bytes, e.g. 1GiB (elements of --precision)' },
   precision: { type: 'string', choices: ['single', 'double'], description: 'element size for --max-memory: complex64 (8 bytes) or complex128 (16, default, as run --method tensor)' },
@@ -78,7 +79,7 @@ export const planCommand: Command = {
     const seed = flags.seed ?? 1;
     const t0 = Date.now();
     // The budget covers search, final reconfiguration and slicing (done by the hyper-optimizer).
-    const hyper = await hyperOptimizeThreads(problem, { timeSeconds: flags.time ?? 10, objective, maxWidth, seed, threads: flags.threads ?? 1, slice: true });
+    const hyper = await hyperOptimizeThreads(problem, { timeSeconds: flags.time ?? 10, objective, maxWidth, seed, threads: flags.threads ?? defaultThreads(), slice: true });
     const sliced = hyper.sliced && hyper.slicedCost
       ? { tree: hyper.tree, sliced: hyper.sliced, cost: hyper.slicedCost }
       : sliceTree(hyper.tree, { maxWidth });
