@@ -116,6 +116,22 @@ test('plan --max-memory sets the width target from bytes and the element size; c
   refuse(/--max-memory 8 bytes holds no complex128 element \(16 bytes\)/, '--max-memory', '8');
 });
 
+test('plan of a circuit whose network simplifies to one tensor says there is nothing to contract (no -Infinity)', { timeout: 60000 }, () => {
+  const q = join(dir, 'ghz3.qasm');
+  writeFileSync(q, 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\nh q[0];\ncx q[0],q[1];\ncx q[1],q[2];\n');
+  const text = tz('plan', q, '--time', '0');
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /nothing to contract/);
+  assert.doesNotMatch(text.stdout, /Infinity|NaN/);
+  const json = tz('plan', q, '--time', '0', '--json');
+  assert.equal(json.status, 0, json.stderr);
+  const j = JSON.parse(json.stdout) as { multiplyAdds: number; flops: number; log10MultiplyAdds: number | null; tensors: number };
+  assert.equal(j.tensors, 1);
+  assert.equal(j.multiplyAdds, 0);
+  assert.equal(j.flops, 0);
+  assert.equal(j.log10MultiplyAdds, null);
+});
+
 test('run --method tensor with a sliced plan sums slices on the local pool: same bits for 1 and 2 threads, equal to the state vector; progress events', { timeout: 60000 }, async () => {
   const { slicedAmplitudes } = await import('../../src/cli/sliced-amplitudes.js');
   const q = testCircuitQasm(10, 8, 4);

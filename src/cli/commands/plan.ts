@@ -90,14 +90,17 @@ export const planCommand: Command = {
     if (flags.output) writeFileSync(flags.output, serializePlan(plan) + '\n');
     const c = plan.cost;
     if (flags.json) {
+      // log10 of 0 (a network simplified to one tensor) is not JSON: null there, the counts beside it.
       console.log(JSON.stringify({
-        log10Flops: Math.log10(c.flops), log10MultiplyAdds: Math.log10(c.multiplyAdds), width: c.width,
+        log10Flops: Math.log10(c.flops), log10MultiplyAdds: Math.log10(c.multiplyAdds), flops: c.flops, multiplyAdds: c.multiplyAdds, width: c.width,
         slices: c.slices, overhead: c.overhead, seconds, trials: hyper.trials, tensors: problem.inputs.length,
         fingerprint: plan.fingerprint, ...(flags.output ? { plan: flags.output } : {}),
       }));
     } else {
       console.log(`tensors        ${problem.inputs.length}`);
-      console.log(`log10 FLOPs    ${Math.log10(c.flops).toFixed(3)}  (multiply-adds 10^${Math.log10(c.multiplyAdds).toFixed(3)})`);
+      console.log(c.multiplyAdds > 0
+        ? `log10 FLOPs    ${Math.log10(c.flops).toFixed(3)}  (multiply-adds 10^${Math.log10(c.multiplyAdds).toFixed(3)})`
+        : 'log10 FLOPs    none: the network simplifies to a single tensor, nothing to contract');
       console.log(`log2 width     ${c.width.toFixed(1)}`);
       console.log(`slices         ${c.slices}`);
       console.log(`overhead       ${c.overhead.toFixed(4)}`);
