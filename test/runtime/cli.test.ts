@@ -90,6 +90,29 @@ test('a plan from `taizhang plan` drives `taizhang contract`; the amplitude equa
   assert.ok(Math.abs(C.amplitudes[b][0] - S.amplitudes[b][0]) < 1e-10 && Math.abs(C.amplitudes[b][1] - S.amplitudes[b][1]) < 1e-10);
 });
 
+test('contract without --amplitude/--open contracts the output the plan was made for (an open pattern here), as the state vector gives', { timeout: 60000 }, () => {
+  const q = join(dir, 'po.qasm');
+  const p = join(dir, 'po-plan.json');
+  const pattern = '01x010x1';
+  writeFileSync(q, testCircuitQasm(8, 8, 5));
+  const plan = tz('plan', q, '--open', pattern, '--max-width', '4', '--time', '0.5', '-o', p);
+  assert.equal(plan.status, 0, plan.stderr);
+  const implicit = tz('contract', q, '--plan', p, '--threads', '1', '--json');
+  assert.equal(implicit.status, 0, implicit.stderr);
+  const explicit = tz('contract', q, '--plan', p, '--open', pattern, '--threads', '1', '--json');
+  assert.equal(explicit.status, 0, explicit.stderr);
+  const I = JSON.parse(implicit.stdout) as { amplitudes: Record<string, [number, number]> };
+  const E = JSON.parse(explicit.stdout) as { amplitudes: Record<string, [number, number]> };
+  assert.deepEqual(Object.keys(I.amplitudes).sort(), ['01001001', '01001011', '01101001', '01101011']);
+  assert.deepEqual(I.amplitudes, E.amplitudes);
+  const sv = tz('run', q, '--amplitudes', pattern, '--method', 'statevector', '--precision', 'double', '--json');
+  assert.equal(sv.status, 0, sv.stderr);
+  const S = JSON.parse(sv.stdout) as { amplitudes: Record<string, [number, number]> };
+  for (const [bits, [re, im]] of Object.entries(I.amplitudes)) {
+    assert.ok(Math.abs(re - S.amplitudes[bits][0]) < 1e-10 && Math.abs(im - S.amplitudes[bits][1]) < 1e-10, bits);
+  }
+});
+
 test('plan --max-memory sets the width target from bytes and the element size; conflicting flags are refused', { timeout: 60000 }, () => {
   const q = join(dir, 'm.qasm');
   const b = '0110100101101001';

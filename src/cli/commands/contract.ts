@@ -21,7 +21,7 @@ import type { SliceJobSpec, SliceRunResult } from '../../runtime/types.js';
 
 const FLAGS = {
   plan: { type: 'string', valueName: 'FILE', description: 'contraction plan JSON (from taizhang plan), required' },
-  amplitude: { type: 'string', valueName: 'BITS', description: 'the output bitstring (qubit 0 leftmost); default all zeros' },
+  amplitude: { type: 'string', valueName: 'BITS', description: 'the output bitstring (qubit 0 leftmost); default the one the plan was made for, else all zeros' },
   open: { type: 'string', valueName: 'PATTERN', description: 'output pattern of 0/1/x; x qubits stay open (2^k amplitudes)' },
   threads: { type: 'integer', min: 1, valueName: 'N', description: 'local worker threads (default: all cores)' },
   'batch-size': { type: 'integer', min: 1, valueName: 'N', description: 'slices per batch (default: about 64 batches); must match across shards and restarts' },
@@ -51,7 +51,6 @@ const USAGE = [
 /** Loads a circuit file and a plan file into a network job spec (checks the plan here, clearly). */
 export function loadNetworkJob(file: string, planFile: string, pattern: string | undefined): { spec: SliceJobSpec; pattern: string; qubits: number; circuitHash: string } {
   const circuit = readCircuit(readTextFile(file), { file });
-  const pat = pattern ?? '0'.repeat(circuit.numQubits);
   let plan;
   try {
     plan = parsePlan(readTextFile(planFile));
@@ -59,6 +58,10 @@ export function loadNetworkJob(file: string, planFile: string, pattern: string |
     if (e instanceof PlanError) throw new CliInputError(`${planFile}: ${e.message}`);
     throw e;
   }
+  // Without --amplitude/--open: the output the plan was made for (`taizhang plan` records it),
+  // else all zeros.
+  const planned = plan.meta?.pattern;
+  const pat = pattern ?? (typeof planned === 'string' && planned.length === circuit.numQubits ? planned : '0'.repeat(circuit.numQubits));
   const spec = networkJobSpec(writeQasm(circuit), pat, plan);
   let circuitHash: string;
   try {
