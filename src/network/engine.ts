@@ -29,8 +29,10 @@ function refusal(circuit: Circuit, request: SimulationRequest): string | undefin
   if (request.shots !== undefined && request.shots > 0) return 'the tensor engine does not sample shots (use a state-vector method)';
   if ((request.probabilities || request.statevector) && circuit.numQubits > TENSOR_DENSE_MAX_QUBITS)
     return `the tensor engine returns all probabilities / the state vector only up to ${TENSOR_DENSE_MAX_QUBITS} qubits (circuit has ${circuit.numQubits}); ask for amplitudes`;
-  if (request.plan && (request.observables?.length || request.probabilities || request.statevector))
-    return 'a --plan applies to amplitude networks only';
+  if (request.plan && (request.observables?.length || request.probabilities || request.statevector)) {
+    const made = request.plan.meta?.pattern;
+    return `a --plan applies to amplitude networks only: give --amplitudes${typeof made === 'string' ? ` (this plan was made for ${made})` : ''}`;
+  }
   return undefined;
 }
 

@@ -105,6 +105,10 @@ test('contract without --amplitude/--open contracts the output the plan was made
   const E = JSON.parse(explicit.stdout) as { amplitudes: Record<string, [number, number]> };
   assert.deepEqual(Object.keys(I.amplitudes).sort(), ['01001001', '01001011', '01101001', '01101011']);
   assert.deepEqual(I.amplitudes, E.amplitudes);
+  // `run` with the plan but no --amplitudes is refused, naming the output the plan was made for.
+  const noAmps = tz('run', q, '--method', 'tensor', '--plan', p);
+  assert.notEqual(noAmps.status, 0);
+  assert.match(noAmps.stderr, /a --plan applies to amplitude networks only: give --amplitudes \(this plan was made for 01x010x1\)/);
   const sv = tz('run', q, '--amplitudes', pattern, '--method', 'statevector', '--precision', 'double', '--json');
   assert.equal(sv.status, 0, sv.stderr);
   const S = JSON.parse(sv.stdout) as { amplitudes: Record<string, [number, number]> };
