@@ -26,6 +26,24 @@ function tz(...args: string[]) {
   return spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 30000 });
 }
 
+/** Writes a test circuit (qubits, depth, seed) and plans it with `taizhang plan` and these flags. */
+function plannedCircuit(name: string, n: number, depth: number, seed: number, ...planArgs: string[]): { q: string; p: string } {
+  const q = join(dir, `${name}.qasm`);
+  const p = join(dir, `${name}-plan.json`);
+  writeFileSync(q, testCircuitQasm(n, depth, seed));
+  const plan = tz('plan', q, ...planArgs, '-o', p);
+  assert.equal(plan.status, 0, plan.stderr);
+  return { q, p };
+}
+
+/** Checks amplitudes against `taizhang run --method statevector` (complex128) to 1e-10. */
+function assertStatevectorAmplitudes(q: string, pattern: string, amps: Record<string, [number, number]>): void {
+  const sv = tz('run', q, '--amplitudes', pattern, '--method', 'statevector', '--precision', 'double', '--json');
+  assert.equal(sv.status, 0, sv.stderr);
+  const S = JSON.parse(sv.stdout) as { amplitudes: Record<string, [number, number]> };
+  for (const [b, [re, im]] of Object.entries(amps)) assert.ok(Math.abs(re - S.amplitudes[b][0]) < 1e-10 && Math.abs(im - S.amplitudes[b][1]) < 1e-10, b);
+}
+
 test('contract --shard I/N + reduce equals the local contract bit for bit; missing or duplicated shards refused', { timeout: 60000 }, () => {
   const local = tz('contract', qf, '--plan', pf, '--amplitude', bits, '--threads', '2', '--batch-size', '3', '--json');
   assert.equal(local.status, 0, local.stderr);
@@ -74,29 +92,19 @@ test('contract usage errors are clear', () => {
 });
 
 test('a plan from `taizhang plan` drives `taizhang contract`; the amplitude equals the state-vector engine', { timeout: 60000 }, () => {
-  const q = join(dir, 'p.qasm');
-  const p = join(dir, 'p-plan.json');
   const b = '0110100101101001';
-  writeFileSync(q, testCircuitQasm(16, 14, 3));
-  const plan = tz('plan', q, '--amplitude', b, '--max-width', '6', '--time', '1', '-o', p);
-  assert.equal(plan.status, 0, plan.stderr);
+  const { q, p } = plannedCircuit('p', 16, 14, 3, '--amplitude', b, '--max-width', '6', '--time', '1');
   const c = tz('contract', q, '--plan', p, '--amplitude', b, '--threads', '2', '--json');
   assert.equal(c.status, 0, c.stderr);
   const C = JSON.parse(c.stdout) as { amplitudes: Record<string, [number, number]>; slices: number };
   assert.ok(C.slices > 1, `plan is sliced (${C.slices} slices)`);
-  const sv = tz('run', q, '--amplitudes', b, '--method', 'statevector', '--json');
-  assert.equal(sv.status, 0, sv.stderr);
-  const S = JSON.parse(sv.stdout) as { amplitudes: Record<string, [number, number]> };
-  assert.ok(Math.abs(C.amplitudes[b][0] - S.amplitudes[b][0]) < 1e-10 && Math.abs(C.amplitudes[b][1] - S.amplitudes[b][1]) < 1e-10);
+  assert.deepEqual(Object.keys(C.amplitudes), [b]);
+  assertStatevectorAmplitudes(q, b, C.amplitudes);
 });
 
 test('contract without --amplitude/--open contracts the output the plan was made for (an open pattern here), as the state vector gives', { timeout: 60000 }, () => {
-  const q = join(dir, 'po.qasm');
-  const p = join(dir, 'po-plan.json');
   const pattern = '01x010x1';
-  writeFileSync(q, testCircuitQasm(8, 8, 5));
-  const plan = tz('plan', q, '--open', pattern, '--max-width', '4', '--time', '0.5', '-o', p);
-  assert.equal(plan.status, 0, plan.stderr);
+  const { q, p } = plannedCircuit('po', 8, 8, 5, '--open', pattern, '--max-width', '4', '--time', '0.5');
   const implicit = tz('contract', q, '--plan', p, '--threads', '1', '--json');
   assert.equal(implicit.status, 0, implicit.stderr);
   const explicit = tz('contract', q, '--plan', p, '--open', pattern, '--threads', '1', '--json');
@@ -109,12 +117,7 @@ test('contract without --amplitude/--open contracts the output the plan was made
   const noAmps = tz('run', q, '--method', 'tensor', '--plan', p);
   assert.notEqual(noAmps.status, 0);
   assert.match(noAmps.stderr, /a --plan applies to amplitude networks only: give --amplitudes \(this plan was made for 01x010x1\)/);
-  const sv = tz('run', q, '--amplitudes', pattern, '--method', 'statevector', '--precision', 'double', '--json');
-  assert.equal(sv.status, 0, sv.stderr);
-  const S = JSON.parse(sv.stdout) as { amplitudes: Record<string, [number, number]> };
-  for (const [bits, [re, im]] of Object.entries(I.amplitudes)) {
-    assert.ok(Math.abs(re - S.amplitudes[bits][0]) < 1e-10 && Math.abs(im - S.amplitudes[bits][1]) < 1e-10, bits);
-  }
+  assertStatevectorAmplitudes(q, pattern, I.amplitudes);
 });
 
 test('plan --max-memory sets the width target from bytes and the element size; conflicting flags are refused', { timeout: 60000 }, () => {
