@@ -62,6 +62,12 @@ export function makePlan(
   };
 }
 
+/** The output pattern (0/1/x per qubit) a plan was made for, when its `meta.pattern` records one (`taizhang plan` does). */
+export function plannedPattern(plan: ContractionPlan): string | undefined {
+  const p = plan.meta?.pattern;
+  return typeof p === 'string' ? p : undefined;
+}
+
 /** Serialises a plan as JSON (one pair per line of the path would be long; keep compact). */
 export function serializePlan(plan: ContractionPlan): string {
   return JSON.stringify(plan);

@@ -4,6 +4,7 @@
  */
 import type { Circuit } from '../circuit/circuit.js';
 import { greedyPath } from '../contraction/greedy.js';
+import { plannedPattern } from '../contraction/plan.js';
 import type { Engine, Estimate, SimulationRequest, SimulationResult } from '../engine/types.js';
 import { registerEngine } from '../engine/registry.js';
 import { DEFAULT_TENSOR_MEMORY, amplitudeNetwork, amplitudes, contract, expectation, type TensorOptions } from './api.js';
@@ -30,8 +31,8 @@ function refusal(circuit: Circuit, request: SimulationRequest): string | undefin
   if ((request.probabilities || request.statevector) && circuit.numQubits > TENSOR_DENSE_MAX_QUBITS)
     return `the tensor engine returns all probabilities / the state vector only up to ${TENSOR_DENSE_MAX_QUBITS} qubits (circuit has ${circuit.numQubits}); ask for amplitudes`;
   if (request.plan && (request.observables?.length || request.probabilities || request.statevector)) {
-    const made = request.plan.meta?.pattern;
-    return `a --plan applies to amplitude networks only: give --amplitudes${typeof made === 'string' ? ` (this plan was made for ${made})` : ''}`;
+    const made = plannedPattern(request.plan);
+    return `a --plan applies to amplitude networks only: give --amplitudes${made !== undefined ? ` (this plan was made for ${made})` : ''}`;
   }
   return undefined;
 }

@@ -10,7 +10,7 @@ import { CliInputError } from '../errors.js';
 import { readTextFile } from '../io.js';
 import { readCircuit } from '../../formats/index.js';
 import { writeQasm } from '../../formats/qasm2/index.js';
-import { parsePlan, PlanError } from '../../contraction/plan.js';
+import { parsePlan, plannedPattern, PlanError } from '../../contraction/plan.js';
 import { createNetworkJob, networkJobSpec, amplitudesFromResult } from '../../runtime/network-job.js';
 import { runSlicesThreads } from '../../runtime/pool.node.js';
 import { ClusterError, runSlicesRedis } from '../../runtime/cluster.node.js';
@@ -60,8 +60,8 @@ export function loadNetworkJob(file: string, planFile: string, pattern: string |
   }
   // Without --amplitude/--open: the output the plan was made for (`taizhang plan` records it),
   // else all zeros.
-  const planned = plan.meta?.pattern;
-  const pat = pattern ?? (typeof planned === 'string' && planned.length === circuit.numQubits ? planned : '0'.repeat(circuit.numQubits));
+  const planned = plannedPattern(plan);
+  const pat = pattern ?? (planned?.length === circuit.numQubits ? planned : '0'.repeat(circuit.numQubits));
   const spec = networkJobSpec(writeQasm(circuit), pat, plan);
   let circuitHash: string;
   try {
