@@ -19,6 +19,7 @@ export { readCircuit, detectFormat, checkText, parseQsim, writeQsim, QSIM_GATE_N
 // --- state vector (issues 2, 3) ---
 export { StatevectorEngine, statevectorEngine, precisionFor, DEFAULT_FUSE, defaultFuse, type StatevectorOptions, type SvExecutor } from './statevector/engine.js';
 export { marginalProbabilities } from './statevector/state.js';
+export { releaseIdleStateMemory } from './statevector/wasm.js';
 export { fuseGates, fuseGatesLookahead, fuseForEngine, fusionCost, type FusedOp } from './statevector/fusion.js';
 export * from './statevector/reference.js';
 export { referenceEngine } from './statevector/reference-engine.js';

@@ -8,7 +8,7 @@ import type { Circuit, GateOperation, Operation } from '../circuit/circuit.js';
 import type { Engine, Estimate, Precision, SimulationRequest, SimulationResult } from '../engine/types.js';
 import { registerEngine } from '../engine/registry.js';
 import { getKernel, resolveBackend } from '../backend/registry.js';
-import { allocWasmState } from './wasm.js';
+import { allocWasmState, releaseWasmState } from './wasm.js';
 import { ResourceError } from '../formats/errors.js';
 import { Rng, randomSeed } from './rng.js';
 import { fuseForEngine, fuseGates, type FusedOp } from './fusion.js';
@@ -41,6 +41,12 @@ export function defaultFuse(numQubits: number): number {
 export function defaultChunkBits(precision: Precision): number {
   return precision === 'single' ? 28 : 27;
 }
+/**
+ * At most 2^10 chunks per state: each chunk is its own WebAssembly memory, which reserves address
+ * space far beyond its size (the default chunks give at most 2^6, for the 34 qubits of 16 GiB;
+ * only tests ask for tiny chunks). The pool of idle memories in wasm.ts keeps two such states.
+ */
+export const MAX_CHUNK_LEVELS = 10;
 /** Default memory cap when the request gives none. */
 export const DEFAULT_SV_MEMORY_LIMIT = 16 * 1024 ** 3;
 
@@ -53,7 +59,10 @@ export interface SvExecutor {
   alloc(n: number, precision: Precision, maxChunkBits: number): ChunkedState;
   /** Applies ops in order. */
   apply(state: ChunkedState, ops: readonly KernelOp[]): Promise<void> | void;
-  /** Frees workers, if any. */
+  /**
+   * Ends the run: frees workers, if any, and hands the memories of the states it allocated back
+   * for reuse (those states must not be used afterwards).
+   */
   close?(): void;
 }
 
@@ -74,9 +83,16 @@ export interface StatevectorOptions {
 
 /** Single-thread executor over any registered kernel backend. */
 export function localExecutor(backend?: string, blocking?: BlockingOptions): SvExecutor {
+  const states: ChunkedState[] = [];
   return {
-    alloc: (n, precision, bits) =>
-      resolveBackend(SV_APPLY, backend) === 'wasm-simd' ? allocWasmState(n, precision, bits) : allocState(n, precision, bits),
+    alloc(n, precision, bits) {
+      const state = resolveBackend(SV_APPLY, backend) === 'wasm-simd' ? allocWasmState(n, precision, bits) : allocState(n, precision, bits);
+      states.push(state);
+      return state;
+    },
+    close() {
+      for (const s of states.splice(0)) releaseWasmState(s);
+    },
     apply(state, ops) {
       const kernel = getKernel<ApplyKernel>(SV_APPLY, backend);
       const routed = routeGlobalTargets(ops, state.numQubits, state.chunkBits);
@@ -194,10 +210,16 @@ export class StatevectorEngine implements Engine {
     const fuse = request.fuse ?? defaultFuse(n);
     if (!Number.isInteger(fuse) || fuse < 1 || fuse > 8) throw new RangeError(`fuse must be an integer from 1 to 8, got ${fuse}`);
     const rng = new Rng(request.seed ?? randomSeed());
+    const chunkBits = this.options.maxChunkBits ?? defaultChunkBits(precision);
+    if (!Number.isInteger(chunkBits) || chunkBits < 1) throw new RangeError(`maxChunkBits must be a positive integer, got ${chunkBits}`);
+    if (n - chunkBits > MAX_CHUNK_LEVELS)
+      throw new RangeError(
+        `maxChunkBits ${chunkBits} splits a ${n}-qubit state into 2^${n - chunkBits} memories; at most 2^${MAX_CHUNK_LEVELS} are allowed (use maxChunkBits ≥ ${n - MAX_CHUNK_LEVELS})`,
+      );
     const exec = this.options.executor ? this.options.executor(request, n) : defaultFactory(request, n, this.options.backend, this.options.blocking);
     try {
       const steps = planCircuit(circuit, fuse);
-      const state = exec.alloc(n, precision, this.options.maxChunkBits ?? defaultChunkBits(precision));
+      const state = exec.alloc(n, precision, chunkBits);
       const hasMeasure = circuit.operations.some((o) => o.kind === 'measure');
       const measures = circuit.operations.filter((o) => o.kind === 'measure');
       const clbits = new Uint8Array(circuit.numClbits);
@@ -230,7 +252,7 @@ export class StatevectorEngine implements Engine {
           const st = steps[i];
           if (st.kind === 'ops') await exec.apply(state, st.ops);
         }
-        const prefix = shots > 1 ? exec.alloc(n, precision, this.options.maxChunkBits ?? defaultChunkBits(precision)) : undefined;
+        const prefix = shots > 1 ? exec.alloc(n, precision, chunkBits) : undefined;
         if (prefix) copyState(prefix, state);
         const runs = Math.max(1, shots);
         for (let s = 0; s < runs; s++) {

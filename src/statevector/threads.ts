@@ -12,7 +12,7 @@ import type { Precision } from '../engine/types.js';
 import { blockingFor, localExecutor, type SvExecutor } from './engine.js';
 import { blockedSteps, runSteps, type BlockStep, type BlockingOptions } from './cache-blocking.js';
 import { SV_APPLY, type Amps, type ApplyKernel, type ChunkedState } from './kernels.js';
-import { allocWasmState, attachChunk, chunkMemory, chunkVariant, chunkView, type SvWasmVariant } from './wasm.js';
+import { allocWasmState, attachChunk, chunkMemory, chunkVariant, chunkView, releaseWasmState, type SvWasmVariant } from './wasm.js';
 import { routeGlobalTargets } from './global-qubits.js';
 
 /**
@@ -124,6 +124,7 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
     let ctlBuf: SharedArrayBuffer | undefined;
     let buffers: Array<WebAssembly.Memory | SharedArrayBuffer> = [];
     let shared: ChunkedState | undefined;
+    const allocated: ChunkedState[] = [];
     const attach = (): void => {
       if (attachedTo === token || !shared || !ctlBuf) return;
       helpers.forEach((w, i) => {
@@ -151,6 +152,7 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
           state = { numQubits: n, chunkBits, chunks };
           bufs = sabs;
         }
+        allocated.push(state);
         if (!shared) {
           // Only the first allocated state is shared with the workers; others run here.
           shared = state;
@@ -186,6 +188,8 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
         helpers = [];
         shared = undefined;
         buffers = [];
+        // Workers get the detach before any later attach to a reused memory (messages keep their order).
+        for (const s of allocated.splice(0)) releaseWasmState(s);
       },
     };
     return executor;

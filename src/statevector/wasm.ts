@@ -96,7 +96,59 @@ export function chunkView(memory: WebAssembly.Memory, precision: Precision, chun
   return precision === 'single' ? new Float32Array(memory.buffer, STATE_OFFSET, floats) : new Float64Array(memory.buffer, STATE_OFFSET, floats);
 }
 
-/** Allocates |0…0⟩ with each chunk in its own shared WebAssembly memory. */
+/**
+ * Idle chunk memories kept for the next state. V8 does not count a shared WebAssembly memory
+ * towards the heap pressure that triggers garbage collection, so a memory dropped after a run
+ * stayed resident until some unrelated collection: a process that ran a 22-qubit circuit 60
+ * times held 3.8 GB. Engines hand their memories back when a run ends (`releaseWasmState`) and
+ * the next state reuses them, so a long-lived process holds about its largest state, not the sum
+ * of all runs.
+ */
+const idle: WebAssembly.Memory[] = [];
+/**
+ * Idle memories kept at most: a state and its trajectory copy of the most chunks the engine
+ * allows (2 × 2^MAX_CHUNK_LEVELS). Dropping memories instead would leave them to the garbage
+ * collection of every worker thread that saw them, which may never come.
+ */
+const IDLE_LIMIT = 2048;
+/** A pooled memory may grow to one default-size chunk: 2 GiB of amplitudes plus the scratch. */
+const GROW_PAGES = (STATE_OFFSET + 2 ** 31) / PAGE;
+let created = 0;
+
+function newMemory(pages: number): WebAssembly.Memory {
+  created++;
+  try {
+    return new WebAssembly.Memory({ initial: pages, maximum: Math.max(pages, GROW_PAGES), shared: true });
+  } catch {
+    // Where a growable reservation is refused (small address spaces), a fixed one may still fit.
+    return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  }
+}
+
+const pagesOf = (m: WebAssembly.Memory): number => m.buffer.byteLength / PAGE;
+
+/** An idle memory of at least `pages` (the smallest such, else the largest grown), or a new one. */
+function takeMemory(pages: number): WebAssembly.Memory {
+  let fit = -1;
+  let largest = -1;
+  for (let i = 0; i < idle.length; i++) {
+    const have = pagesOf(idle[i]);
+    if (have >= pages && (fit < 0 || have < pagesOf(idle[fit]))) fit = i;
+    if (largest < 0 || have > pagesOf(idle[largest])) largest = i;
+  }
+  if (fit < 0 && largest >= 0) {
+    try {
+      idle[largest].grow(pages - pagesOf(idle[largest]));
+      fit = largest;
+    } catch {
+      // At its maximum: leave it idle for a smaller state.
+    }
+  }
+  if (fit < 0) return newMemory(pages);
+  return idle.splice(fit, 1)[0];
+}
+
+/** Allocates |0…0⟩ with each chunk in its own shared WebAssembly memory (reusing idle ones). */
 export function allocWasmState(n: number, precision: Precision, maxChunkBits: number): ChunkedState {
   const chunkBits = Math.min(n, maxChunkBits);
   const numChunks = 2 ** (n - chunkBits);
@@ -104,13 +156,44 @@ export function allocWasmState(n: number, precision: Precision, maxChunkBits: nu
   const pages = Math.ceil((STATE_OFFSET + stateBytes) / PAGE);
   const chunks: Amps[] = [];
   for (let c = 0; c < numChunks; c++) {
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    const reused = idle.length > 0;
+    const memory = takeMemory(pages);
     const view = chunkView(memory, precision, chunkBits);
+    if (reused) view.fill(0);
     attachChunk(view, memory);
     chunks.push(view);
   }
   chunks[0][0] = 1;
   return { numQubits: n, chunkBits, chunks };
+}
+
+/**
+ * Hands a state's memories back for reuse by the next `allocWasmState`. The state must not be
+ * used afterwards (its chunks are detached from the kernels). States of the plain TypeScript
+ * backend are ignored: ordinary array buffers are collected normally.
+ */
+export function releaseWasmState(state: ChunkedState): void {
+  for (const chunk of state.chunks) {
+    const cm = chunkMem.get(chunk);
+    if (!cm) continue;
+    chunkMem.delete(chunk);
+    if (idle.length < IDLE_LIMIT && !idle.includes(cm.memory)) idle.push(cm.memory);
+  }
+}
+
+/**
+ * Drops the idle state memories, so that the garbage collector may return them to the system
+ * (after a large simulation in a long-lived page or server, for example). Returns their bytes.
+ */
+export function releaseIdleStateMemory(): number {
+  const bytes = idle.reduce((s, m) => s + m.buffer.byteLength, 0);
+  idle.length = 0;
+  return bytes;
+}
+
+/** Memories made and kept idle so far (for tests of the reuse). */
+export function stateMemoryStats(): { readonly created: number; readonly idle: number } {
+  return { created, idle: idle.length };
 }
 
 /**
