@@ -65,6 +65,9 @@ export interface ThreadWorker {
 /** Starts one pool member; `onError` must be called if the worker dies. */
 export type SpawnThreadWorker = (onError: (error: Error) => void) => ThreadWorker;
 
+/** Most threads one state-vector run may use (each helper is a worker with its own V8 heap). */
+export const MAX_SV_THREADS = 256;
+
 /** A process-wide pool of state-vector workers over one spawn function. */
 export interface ThreadPool {
   /**
@@ -117,6 +120,7 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
   return { executor: (threads, backend, blocking) => makeExecutor(threads, backend, blocking) };
 
   function makeExecutor(threads: number, backend?: string, blocking?: BlockingOptions): SvExecutor {
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_SV_THREADS) throw new RangeError(`threads must be an integer from 1 to ${MAX_SV_THREADS}, got ${threads}`);
     const chosen = resolveBackend(SV_APPLY, backend);
     if (threads <= 1) return localExecutor(chosen, blocking);
     const token = {};

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCommand } from '../../src/cli/commands/generate.js';
 import { UsageError } from '../../src/cli/args.js';
+import { CliInputError } from '../../src/cli/errors.js';
 import { bristleconeLayout, czCircuit, gridLayout, sycamoreCircuit } from '../../src/circuits/random.js';
 import { readCircuit } from '../../src/formats/index.js';
 import { gateMatrix } from '../../src/network/from-circuit.js';
@@ -90,8 +91,21 @@ test('generate refuses an unknown kind and flags of another kind, naming them', 
     [['sycamore', '--rows', '3'], /--rows applies to grid/],
     [['bristlecone', '--size', '64'], /expects one of 70, 72/],
     [['grid', '--depth', '-1'], /at least 0/],
+    // Too large to write: refused before building anything (these used to run out of heap).
+    [['grid', '--rows', '1000000000'], /a 1000000000×10 grid has 10000000000 qubits; generate writes at most 1048576/],
+    [['sycamore', '--cycles', '100000'], /sycamore with 100000 cycles would have up to \d+ gates; generate writes at most 2000000/],
+    [['grid', '--rows', '1000', '--cols', '1000', '--depth', '24'], /1000000 qubits and depth 24 would have up to \d+ gates/],
   ];
   for (const [argv, re] of cases) {
     await assert.rejects(generateCommand.run(argv), (e: unknown) => e instanceof UsageError && re.test(e.message), argv.join(' '));
   }
+});
+
+test('generate checks the output path before building the circuit', async () => {
+  await assert.rejects(generateCommand.run(['sycamore', '-o', join(tmpdir(), 'no-such-dir-tz', 'x.qasm')]), (e: unknown) => {
+    assert.ok(e instanceof CliInputError);
+    assert.match(e.message, /cannot write '.*x\.qasm': no such directory/);
+    return true;
+  });
+  await assert.rejects(generateCommand.run(['sycamore', '-o', tmpdir()]), /cannot write '.*': it is a directory/);
 });

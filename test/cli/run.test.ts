@@ -180,6 +180,7 @@ test('usage errors: bitstrings, methods, flags, missing output choice', () => {
   userError(taizhang(['run', ghz, '--shots']), /'--shots' expects a value/);
   userError(taizhang(['run']), /expected a circuit FILE/);
   userError(taizhang(['nosuch']), /unknown command 'nosuch'/);
+  userError(taizhang(['run', ghz, '--threads', '1111']), /'--threads' must be at most 256, found '1111'/);
   const wide = tmpFile('wide.qsim', '25\n0 h 0\n');
   userError(taizhang(['run', wide]), /25 qubits: choose an output/);
 });

@@ -91,6 +91,28 @@ test('contract usage errors are clear', () => {
   assert.match(w.stderr, /worker needs --redis URL/);
 });
 
+test('plan and contract refuse non-unitary circuits and unwritable outputs as input errors, before any search', () => {
+  const mid = join(dir, 'mid.qasm');
+  writeFileSync(mid, 'OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\ncreg c[1];\nh q[0];\nmeasure q[0] -> c[0];\ncx q[0], q[1];\n');
+  for (const r of [tz('plan', mid, '--time', '0.2'), tz('contract', mid, '--plan', pf)]) {
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /mid\.qasm: taizhang (plan|contract) needs a unitary circuit .*mid-circuit measurements, resets or classical conditions/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+  const missingDir = join(dir, 'no-such-dir', 'plan.json');
+  const t0 = Date.now();
+  const p = tz('plan', qf, '--time', '30', '-o', missingDir);
+  assert.equal(p.status, 1, p.stderr);
+  assert.match(p.stderr, /cannot write '.*plan\.json': no such directory/);
+  assert.ok(Date.now() - t0 < 20000, 'refused before the 30 s search');
+  const c = tz('contract', qf, '--plan', pf, '--shard', '0/2', '-o', dir);
+  assert.equal(c.status, 1, c.stderr);
+  assert.match(c.stderr, /cannot write '.*': it is a directory/);
+  const t = tz('plan', qf, '--threads', '257');
+  assert.equal(t.status, 1);
+  assert.match(t.stderr, /'--threads' must be at most 256/);
+});
+
 test('a plan from `taizhang plan` drives `taizhang contract`; the amplitude equals the state-vector engine', { timeout: 60000 }, () => {
   const b = '0110100101101001';
   const { q, p } = plannedCircuit('p', 16, 14, 3, '--amplitude', b, '--max-width', '6', '--time', '1');

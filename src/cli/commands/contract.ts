@@ -3,11 +3,10 @@
  * sliced contraction, on the local thread pool, on a Redis/BullMQ cluster (`--redis`), or as
  * one static shard of a job array (`--shard I/N -o part-I.json`, then `taizhang reduce`).
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from '../command.js';
-import { formatFlags, parseArgs, UsageError, type FlagTable } from '../args.js';
+import { formatFlags, parseArgs, UsageError, type FlagTable, MAX_THREADS } from '../args.js';
 import { CliInputError } from '../errors.js';
-import { readTextFile } from '../io.js';
+import { readTextFile, checkWritable, requireUnitary, writeTextFile } from '../io.js';
 import { readCircuit } from '../../formats/index.js';
 import { writeQasm } from '../../formats/qasm2/index.js';
 import { parsePlan, plannedPattern, PlanError } from '../../contraction/plan.js';
@@ -23,7 +22,7 @@ const FLAGS = {
   plan: { type: 'string', valueName: 'FILE', description: 'contraction plan JSON (from taizhang plan), required' },
   amplitude: { type: 'string', valueName: 'BITS', description: 'the output bitstring (qubit 0 leftmost); default the one the plan was made for, else all zeros' },
   open: { type: 'string', valueName: 'PATTERN', description: 'output pattern of 0/1/x; x qubits stay open (2^k amplitudes)' },
-  threads: { type: 'integer', min: 1, valueName: 'N', description: 'local worker threads (default: all cores)' },
+  threads: { type: 'integer', min: 1, max: MAX_THREADS, valueName: 'N', description: 'local worker threads (default: all cores)' },
   'batch-size': { type: 'integer', min: 1, valueName: 'N', description: 'slices per batch (default: about 64 batches); must match across shards and restarts' },
   redis: { type: 'string', valueName: 'URL', description: 'run on the BullMQ cluster at this Redis URL (start workers with taizhang worker)' },
   'run-id': { type: 'string', valueName: 'ID', description: 'cluster/shard run id (default: derived from plan, circuit and pattern)' },
@@ -51,6 +50,7 @@ const USAGE = [
 /** Loads a circuit file and a plan file into a network job spec (checks the plan here, clearly). */
 export function loadNetworkJob(file: string, planFile: string, pattern: string | undefined): { spec: SliceJobSpec; pattern: string; qubits: number; circuitHash: string } {
   const circuit = readCircuit(readTextFile(file), { file });
+  requireUnitary(circuit, file, 'contract');
   let plan;
   try {
     plan = parsePlan(readTextFile(planFile));
@@ -94,6 +94,7 @@ export const contractCommand: Command = {
     if (flags.amplitude !== undefined && !/^[01]+$/.test(flags.amplitude)) throw new UsageError(`--amplitude expects a bitstring of 0 and 1, got '${flags.amplitude}'`);
     if (flags.shard !== undefined && flags.redis !== undefined) throw new UsageError('--shard and --redis are different modes; pick one');
     if (flags.shard !== undefined && !flags.output) throw new UsageError('--shard needs -o FILE for the partial result');
+    if (flags.output !== undefined) checkWritable(flags.output);
     const job = loadNetworkJob(positionals[0], flags.plan, flags.amplitude ?? flags.open);
     const json = flags.json === true;
     const onProgress = terminalProgress({ quiet: json });
@@ -107,7 +108,7 @@ export const contractCommand: Command = {
           ...(onProgress ? { onProgress } : {}),
           meta: { pattern: job.pattern, qubits: job.qubits, circuitHash: job.circuitHash },
         });
-        writeFileSync(flags.output as string, `${JSON.stringify(part)}\n`);
+        writeTextFile(flags.output as string, `${JSON.stringify(part)}\n`);
         const msg = { shard, shards, batches: part.batches.length, runId: part.runId, output: flags.output };
         process.stdout.write(json ? `${JSON.stringify(msg)}\n` : `shard ${shard}/${shards}: ${part.batches.length} batches written to ${flags.output} (run ${part.runId})\n`);
         return 0;
@@ -131,7 +132,7 @@ export const contractCommand: Command = {
         extra.resumedBatches = r.resumedBatches;
       }
       const text = printAmplitudes(amplitudesFromResult(job.pattern, r.data), extra, json, job.qubits);
-      if (flags.output) writeFileSync(flags.output, printAmplitudes(amplitudesFromResult(job.pattern, r.data), extra, true, job.qubits));
+      if (flags.output) writeTextFile(flags.output, printAmplitudes(amplitudesFromResult(job.pattern, r.data), extra, true, job.qubits));
       process.stdout.write(text);
       return 0;
     } catch (e) {

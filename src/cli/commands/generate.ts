@@ -3,13 +3,13 @@
  * the generators of src/circuits/random.ts as OpenQASM 2 or qsim text, so benchmark circuits can
  * be made, shared and fed back to `run` and `plan` (and to other simulators) without code.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { formatFlags, parseArgs, UsageError, type FlagTable } from '../args.js';
 import { bristleconeLayout, czCircuit, gridLayout, sycamoreCircuit } from '../../circuits/random.js';
 import type { Circuit } from '../../circuit/circuit.js';
 import { writeQasm } from '../../formats/qasm2/writer.js';
 import { writeQsim } from '../../formats/qsim.js';
+import { checkWritable, writeTextFile } from '../io.js';
 
 const FLAGS = {
   cycles: { type: 'integer', min: 0, valueName: 'M', description: 'sycamore: cycles (default 20)' },
@@ -52,6 +52,25 @@ const ONLY: Readonly<Record<string, readonly Kind[]>> = {
   size: ['bristlecone'],
 };
 
+/** Largest circuit `generate` writes, in gates (about 60 MB of OpenQASM). */
+export const MAX_GENERATED_GATES = 2_000_000;
+/** Largest register the OpenQASM reader accepts, so every generated file reads back. */
+const MAX_GENERATED_QUBITS = 2 ** 20;
+
+/** Refuses, before building anything, a circuit too large to write (with the size it would have). */
+function checkSize(kind: Kind, rows: number, cols: number, layers: number): void {
+  const qubits = kind === 'sycamore' ? 53 : kind === 'grid' ? rows * cols : 72;
+  if (qubits > MAX_GENERATED_QUBITS)
+    throw new UsageError(`a ${rows}×${cols} grid has ${qubits} qubits; generate writes at most ${MAX_GENERATED_QUBITS} (the largest OpenQASM register taizhang reads)`);
+  // One single-qubit gate per qubit and layer (plus the first and last layers) and at most half
+  // a two-qubit gate per qubit and layer: an upper bound on the gates the generators emit.
+  const gates = qubits * (layers + 2) * 1.5;
+  if (gates > MAX_GENERATED_GATES) {
+    const what = kind === 'sycamore' ? `${layers} cycles` : `${qubits} qubits and depth ${layers}`;
+    throw new UsageError(`${kind} with ${what} would have up to ${Math.round(gates)} gates; generate writes at most ${MAX_GENERATED_GATES}`);
+  }
+}
+
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'write a random benchmark circuit (Sycamore-53, grid or Bristlecone) as OpenQASM 2 or qsim',
@@ -66,6 +85,8 @@ export const generateCommand: Command = {
         throw new UsageError(`--${flag} applies to ${kinds.join(' and ')} circuits, not ${kind}`);
       }
     }
+    checkSize(kind, flags.rows ?? 10, flags.cols ?? 10, kind === 'sycamore' ? flags.cycles ?? 20 : flags.depth ?? 24);
+    if (flags.output !== undefined) checkWritable(flags.output);
     const seed = flags.seed ?? 0;
     let circuit: Circuit;
     if (kind === 'sycamore') {
@@ -82,7 +103,7 @@ export const generateCommand: Command = {
     const format = flags.format ?? (flags.output?.toLowerCase().endsWith('.qsim') ? 'qsim' : 'qasm');
     const text = format === 'qsim' ? writeQsim(circuit) : writeQasm(circuit);
     if (flags.output !== undefined) {
-      writeFileSync(flags.output, text);
+      writeTextFile(flags.output, text);
       process.stderr.write(`${kind}: ${circuit.numQubits} qubits, ${circuit.gates().length} gates, written to ${flags.output} (${format})\n`);
     } else {
       process.stdout.write(text);

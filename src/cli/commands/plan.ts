@@ -2,10 +2,9 @@
  * `taizhang plan FILE …`: finds a contraction order (hyper-optimizer) and index slicing for a
  * circuit's amplitude network and writes a versioned plan JSON for `taizhang contract`/`run`.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from '../command.js';
-import { formatFlags, parseArgs, UsageError, type FlagTable } from '../args.js';
-import { readTextFile } from '../io.js';
+import { formatFlags, parseArgs, UsageError, type FlagTable, MAX_THREADS } from '../args.js';
+import { readTextFile, checkWritable, requireUnitary, writeTextFile } from '../io.js';
 import { readCircuit } from '../../formats/index.js';
 import { amplitudeNetwork } from '../../network/api.js';
 import { toProblem } from '../../network/types.js';
@@ -21,7 +20,7 @@ const FLAGS = {
   amplitude: { type: 'string', valueName: 'BITS', description: 'output bitstring (qubit 0 leftmost); default all zeros' },
   open: { type: 'string', valueName: 'PATTERN', description: 'output pattern of 0/1/x; x qubits stay open' },
   time: { type: 'number', min: 0, valueName: 'SECONDS', description: 'search time budget (default 10)' },
-  threads: { type: 'integer', min: 1, valueName: 'N', description: 'search threads: independent hyper-optimizer runs on worker threads, best kept (default: every core)' },
+  threads: { type: 'integer', min: 1, max: MAX_THREADS, valueName: 'N', description: 'search threads: independent hyper-optimizer runs on worker threads, best kept (default: every core)' },
   'max-width': { type: 'number', min: 0, valueName: 'LOG2', description: `slice until the largest intermediate has ≤ 2^LOG2 elements (default ${DEFAULT_MAX_WIDTH})` },
   'max-memory': { type: 'string', valueName: 'SIZE', description: 'instead of --max-width: largest intermediate in bytes, e.g. 1GiB (elements of --precision)' },
   precision: { type: 'string', choices: ['single', 'double'], description: 'element size for --max-memory: complex64 (8 bytes) or complex128 (16, default, as run --method tensor)' },
@@ -68,7 +67,9 @@ export const planCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('plan needs exactly one circuit FILE');
     if (flags.amplitude !== undefined && flags.open !== undefined) throw new UsageError('give --amplitude or --open, not both');
     const file = positionals[0];
+    if (flags.output !== undefined) checkWritable(flags.output);
     const circuit = readCircuit(readTextFile(file), { file });
+    requireUnitary(circuit, file, 'plan');
     const pattern = flags.open ?? flags.amplitude ?? '0'.repeat(circuit.numQubits);
     if (flags.amplitude !== undefined && !/^[01]*$/.test(flags.amplitude)) throw new UsageError(`--amplitude '${flags.amplitude}' must contain only 0 and 1`);
     if (pattern.length !== circuit.numQubits) throw new UsageError(`output pattern has ${pattern.length} characters but the circuit has ${circuit.numQubits} qubits`);
@@ -87,7 +88,7 @@ export const planCommand: Command = {
     const plan = makePlan(problem, sliced.tree, sliced.sliced, {
       finder: hyper.best.finder, trials: hyper.trials, seconds, seed, objective, maxWidth, pattern,
     }, sliced.cost);
-    if (flags.output) writeFileSync(flags.output, serializePlan(plan) + '\n');
+    if (flags.output) writeTextFile(flags.output, serializePlan(plan) + '\n');
     const c = plan.cost;
     if (flags.json) {
       // log10 of 0 (a network simplified to one tensor) is not JSON: null there, the counts beside it.

@@ -2,11 +2,10 @@
  * `taizhang reduce part-*.json [-o result.json]`: sums the shard files of one
  * `taizhang contract --shard I/N` run, refusing missing, duplicated or foreign shards.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from '../command.js';
 import { formatFlags, parseArgs, UsageError, type FlagTable } from '../args.js';
 import { CliInputError } from '../errors.js';
-import { readTextFile } from '../io.js';
+import { readTextFile, checkWritable, writeTextFile } from '../io.js';
 import { checkPartialFile, reduceShards, ShardError } from '../../runtime/shard.js';
 import { amplitudesFromResult } from '../../runtime/network-job.js';
 import { printAmplitudes } from './contract.js';
@@ -23,6 +22,7 @@ export const reduceCommand: Command = {
   async run(argv) {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     if (positionals.length === 0) throw new UsageError('reduce expects the shard files (part-*.json)');
+    if (flags.output !== undefined) checkWritable(flags.output);
     try {
       const files = positionals.map((name) => {
         let raw: unknown;
@@ -39,7 +39,7 @@ export const reduceCommand: Command = {
       const qubits = typeof r.meta?.qubits === 'number' ? r.meta.qubits : 0;
       const amps = pattern ? amplitudesFromResult(pattern, r.data) : {};
       const extra = { slices: r.totalSlices, batches: r.batches, shards: r.shards, runId: r.runId };
-      if (flags.output) writeFileSync(flags.output, printAmplitudes(amps, extra, true, qubits));
+      if (flags.output) writeTextFile(flags.output, printAmplitudes(amps, extra, true, qubits));
       process.stdout.write(printAmplitudes(amps, extra, flags.json === true, qubits));
       return 0;
     } catch (e) {

@@ -4,7 +4,7 @@
  */
 import { totalmem } from 'node:os';
 import type { Command } from '../command.js';
-import { formatFlags, parseArgs, UsageError, type FlagTable } from '../args.js';
+import { formatFlags, parseArgs, UsageError, type FlagTable, MAX_THREADS } from '../args.js';
 import { CliInputError } from '../errors.js';
 import { readTextFile } from '../io.js';
 import { readCircuit, type CircuitFormat } from '../../formats/index.js';
@@ -34,7 +34,7 @@ const FLAGS = {
   seed: { type: 'integer', min: 0, valueName: 'S', description: 'seed for sampling and trajectories (default random, printed)' },
   observable: { type: 'string', repeated: true, valueName: 'EXPR', description: 'expectation of a Pauli sum, e.g. "0.5*Z0Z1 + X3"' },
   precision: { type: 'string', choices: ['single', 'double'], description: 'floating-point precision (engines that support both)' },
-  threads: { type: 'integer', min: 1, valueName: 'N', description: 'worker threads (default: all cores)' },
+  threads: { type: 'integer', min: 1, max: MAX_THREADS, valueName: 'N', description: 'worker threads (default: all cores)' },
   fuse: { type: 'integer', min: 1, valueName: 'K', description: 'state vector: largest fused gate block, in qubits (default 3 below 18 qubits, 4 from 18)' },
   plan: { type: 'string', valueName: 'FILE', description: 'tensor network: contraction plan JSON (from taizhang plan)' },
   'max-width': { type: 'number', min: 0, valueName: 'W', description: 'tensor network: log2 of the largest intermediate allowed' },

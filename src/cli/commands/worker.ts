@@ -3,12 +3,12 @@
  * until interrupted (SIGINT/SIGTERM finish running batches first).
  */
 import type { Command } from '../command.js';
-import { formatFlags, parseArgs, UsageError, type FlagTable } from '../args.js';
+import { formatFlags, parseArgs, UsageError, type FlagTable, MAX_THREADS } from '../args.js';
 import { startRedisWorker } from '../../runtime/cluster.node.js';
 
 const FLAGS = {
   redis: { type: 'string', valueName: 'URL', description: 'Redis URL, e.g. redis://10.0.0.1:6379 (required)' },
-  concurrency: { type: 'integer', min: 1, valueName: 'N', description: 'batches at once, one thread each (default: all cores)' },
+  concurrency: { type: 'integer', min: 1, max: MAX_THREADS, valueName: 'N', description: 'batches at once, one thread each (default: all cores)' },
   queue: { type: 'string', valueName: 'NAME', description: 'BullMQ queue name (default taizhang-slices)' },
   'lock-ms': { type: 'integer', min: 100, valueName: 'MS', description: 'batch lock; a dead worker\'s batch is retried after about this long (default 30000)' },
   verbose: { type: 'boolean', short: 'v', description: 'log every batch start/finish on stdout' },
