@@ -16,6 +16,7 @@ import { commands } from './commands/index.js';
 import type { Command } from './command.js';
 import { CircuitSyntaxError, ResourceError } from '../formats/errors.js';
 import { CliInputError } from './errors.js';
+import { UnsupportedRequestError } from '../engine/types.js';
 
 /** Where the CLI writes; tests may capture it. */
 export interface CliIO {
@@ -123,6 +124,10 @@ export function report(err: unknown, io: CliIO = defaultIO): number {
     return 1;
   }
   if (err instanceof ResourceError) {
+    io.stderr(`taizhang: error: ${err.message}\n`);
+    return 1;
+  }
+  if (err instanceof UnsupportedRequestError) {
     io.stderr(`taizhang: error: ${err.message}\n`);
     return 1;
   }

@@ -90,6 +90,17 @@ export type Estimate =
   | { readonly ok: true; /** Rough work estimate in floating-point operations. */ readonly flops: number; readonly bytes: number }
   | { readonly ok: false; readonly reason: string };
 
+/**
+ * Thrown by `Engine.run` when the engine cannot serve the request at all (the reason its
+ * `estimate` gives, e.g. shots from the tensor engine): a problem with the request, not a failure.
+ */
+export class UnsupportedRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedRequestError';
+  }
+}
+
 /** A simulation method. */
 export interface Engine {
   /** Name used by `--method` (e.g. `reference`, `statevector`, `tensor`). */

@@ -5,7 +5,7 @@
 import type { Circuit } from '../circuit/circuit.js';
 import { greedyPath } from '../contraction/greedy.js';
 import { plannedPattern } from '../contraction/plan.js';
-import type { Engine, Estimate, SimulationRequest, SimulationResult } from '../engine/types.js';
+import { UnsupportedRequestError, type Engine, type Estimate, type SimulationRequest, type SimulationResult } from '../engine/types.js';
 import { registerEngine } from '../engine/registry.js';
 import { DEFAULT_TENSOR_MEMORY, amplitudeNetwork, amplitudes, contract, expectation, type TensorOptions } from './api.js';
 import { planExecution, sliceCount } from './execute.js';
@@ -78,7 +78,7 @@ export const tensorEngine: Engine = {
   },
   async run(circuit: Circuit, request: SimulationRequest): Promise<SimulationResult> {
     const why = refusal(circuit, request);
-    if (why) throw new Error(why);
+    if (why) throw new UnsupportedRequestError(why);
     // Work counters shared by every contraction of this run (reported as GFLOP/s through onProgress).
     const stats = { flops: 0, seconds: 0 };
     const networks: Array<{ before: NetworkStats; after: NetworkStats }> = [];

@@ -181,6 +181,8 @@ test('usage errors: bitstrings, methods, flags, missing output choice', () => {
   userError(taizhang(['run']), /expected a circuit FILE/);
   userError(taizhang(['nosuch']), /unknown command 'nosuch'/);
   userError(taizhang(['run', ghz, '--threads', '1111']), /'--threads' must be at most 256, found '1111'/);
+  userError(taizhang(['run', ghz, '--fuse', '9']), /'--fuse' must be at most 8, found '9'/);
+  userError(taizhang(['run', example('teleport.qasm'), '--method', 'tensor']), /the tensor engine needs a unitary circuit/);
   const wide = tmpFile('wide.qsim', '25\n0 h 0\n');
   userError(taizhang(['run', wide]), /25 qubits: choose an output/);
 });

@@ -111,6 +111,9 @@ test('plan and contract refuse non-unitary circuits and unwritable outputs as in
   const t = tz('plan', qf, '--threads', '257');
   assert.equal(t.status, 1);
   assert.match(t.stderr, /'--threads' must be at most 256/);
+  const o = tz('plan', qf, '--open', '0,1');
+  assert.equal(o.status, 1);
+  assert.match(o.stderr, /--open '0,1' must contain only 0, 1 and x/);
 });
 
 test('a plan from `taizhang plan` drives `taizhang contract`; the amplitude equals the state-vector engine', { timeout: 60000 }, () => {

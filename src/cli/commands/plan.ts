@@ -72,6 +72,7 @@ export const planCommand: Command = {
     requireUnitary(circuit, file, 'plan');
     const pattern = flags.open ?? flags.amplitude ?? '0'.repeat(circuit.numQubits);
     if (flags.amplitude !== undefined && !/^[01]*$/.test(flags.amplitude)) throw new UsageError(`--amplitude '${flags.amplitude}' must contain only 0 and 1`);
+    if (flags.open !== undefined && !/^[01x]*$/.test(flags.open)) throw new UsageError(`--open '${flags.open}' must contain only 0, 1 and x`);
     if (pattern.length !== circuit.numQubits) throw new UsageError(`output pattern has ${pattern.length} characters but the circuit has ${circuit.numQubits} qubits`);
     const net = amplitudeNetwork(circuit, pattern);
     const problem = toProblem(net);

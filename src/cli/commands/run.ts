@@ -35,7 +35,7 @@ const FLAGS = {
   observable: { type: 'string', repeated: true, valueName: 'EXPR', description: 'expectation of a Pauli sum, e.g. "0.5*Z0Z1 + X3"' },
   precision: { type: 'string', choices: ['single', 'double'], description: 'floating-point precision (engines that support both)' },
   threads: { type: 'integer', min: 1, max: MAX_THREADS, valueName: 'N', description: 'worker threads (default: all cores)' },
-  fuse: { type: 'integer', min: 1, valueName: 'K', description: 'state vector: largest fused gate block, in qubits (default 3 below 18 qubits, 4 from 18)' },
+  fuse: { type: 'integer', min: 1, max: 8, valueName: 'K', description: 'state vector: largest fused gate block, in qubits (default 3 below 18 qubits, 4 from 18)' },
   plan: { type: 'string', valueName: 'FILE', description: 'tensor network: contraction plan JSON (from taizhang plan)' },
   'max-width': { type: 'number', min: 0, valueName: 'W', description: 'tensor network: log2 of the largest intermediate allowed' },
   top: { type: 'integer', min: 1, valueName: 'N', description: 'table output: show at most N probabilities/counts (default 32)' },
