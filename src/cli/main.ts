@@ -123,15 +123,7 @@ export function report(err: unknown, io: CliIO = defaultIO): number {
     io.stderr(`${err.format()}\n`);
     return 1;
   }
-  if (err instanceof ResourceError) {
-    io.stderr(`taizhang: error: ${err.message}\n`);
-    return 1;
-  }
-  if (err instanceof UnsupportedRequestError) {
-    io.stderr(`taizhang: error: ${err.message}\n`);
-    return 1;
-  }
-  if (err instanceof CliInputError) {
+  if (err instanceof ResourceError || err instanceof UnsupportedRequestError || err instanceof CliInputError) {
     io.stderr(`taizhang: error: ${err.message}\n`);
     return 1;
   }

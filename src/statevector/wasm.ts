@@ -127,8 +127,11 @@ function newMemory(pages: number): WebAssembly.Memory {
 
 const pagesOf = (m: WebAssembly.Memory): number => m.buffer.byteLength / PAGE;
 
-/** An idle memory of at least `pages` (the smallest such, else the largest grown), or a new one. */
-function takeMemory(pages: number): WebAssembly.Memory {
+/**
+ * An idle memory of at least `pages` (the smallest such, else the largest grown), or a new one;
+ * `reused` says whether it may hold an earlier state.
+ */
+function takeMemory(pages: number): { memory: WebAssembly.Memory; reused: boolean } {
   let fit = -1;
   let largest = -1;
   for (let i = 0; i < idle.length; i++) {
@@ -144,8 +147,8 @@ function takeMemory(pages: number): WebAssembly.Memory {
       // At its maximum: leave it idle for a smaller state.
     }
   }
-  if (fit < 0) return newMemory(pages);
-  return idle.splice(fit, 1)[0];
+  if (fit < 0) return { memory: newMemory(pages), reused: false };
+  return { memory: idle.splice(fit, 1)[0], reused: true };
 }
 
 /** Allocates |0…0⟩ with each chunk in its own shared WebAssembly memory (reusing idle ones). */
@@ -156,8 +159,7 @@ export function allocWasmState(n: number, precision: Precision, maxChunkBits: nu
   const pages = Math.ceil((STATE_OFFSET + stateBytes) / PAGE);
   const chunks: Amps[] = [];
   for (let c = 0; c < numChunks; c++) {
-    const reused = idle.length > 0;
-    const memory = takeMemory(pages);
+    const { memory, reused } = takeMemory(pages);
     const view = chunkView(memory, precision, chunkBits);
     if (reused) view.fill(0);
     attachChunk(view, memory);
