@@ -16,7 +16,7 @@ import { routeGlobalTargets } from './global-qubits.js';
 import { blockedSteps, defaultBlocking, runSteps, type BlockingOptions } from './cache-blocking.js';
 import { SV_APPLY, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import {
-  allocState, amplitudeAt, copyState, expectation, flatState, measureQubit, probabilities, sampleIndices, setZeroState, stateBytes,
+  MAX_CHUNK_LEVELS, allocState, amplitudeAt, copyState, expectation, flatState, measureQubit, probabilities, sampleIndices, setZeroState, stateBytes,
 } from './state.js';
 
 /** Default fused block size for states of 18 qubits and more (chosen by `npm run bench:sv`). */
@@ -41,12 +41,6 @@ export function defaultFuse(numQubits: number): number {
 export function defaultChunkBits(precision: Precision): number {
   return precision === 'single' ? 28 : 27;
 }
-/**
- * At most 2^10 chunks per state: each chunk is its own WebAssembly memory, which reserves address
- * space far beyond its size (the default chunks give at most 2^6, for the 34 qubits of 16 GiB;
- * only tests ask for tiny chunks). The pool of idle memories in wasm.ts keeps two such states.
- */
-export const MAX_CHUNK_LEVELS = 10;
 /** Default memory cap when the request gives none. */
 export const DEFAULT_SV_MEMORY_LIMIT = 16 * 1024 ** 3;
 

@@ -6,6 +6,13 @@
 import type { PauliSum, Precision } from '../engine/types.js';
 import type { Amps, ChunkedState } from './kernels.js';
 
+/**
+ * At most 2^10 chunks per state: each chunk is its own WebAssembly memory, which reserves address
+ * space far beyond its size (the default chunks give at most 2^6, for the 34 qubits of 16 GiB;
+ * only tests ask for tiny chunks). The pool of idle memories in wasm.ts keeps two such states.
+ */
+export const MAX_CHUNK_LEVELS = 10;
+
 /** Bytes of a state vector of `n` qubits in a precision. */
 export function stateBytes(n: number, precision: Precision): number {
   return 2 ** n * (precision === 'single' ? 8 : 16);

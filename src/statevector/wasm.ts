@@ -14,6 +14,7 @@ import { relaxedSimdAvailable } from '../backend/relaxed-simd.js';
 import { decodeWasmBase64 } from '../backend/wasm-binary.js';
 import { SV_APPLY, applyJs, partRange, planOp, restrictPlan, type Amps, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import type { Precision } from '../engine/types.js';
+import { MAX_CHUNK_LEVELS } from './state.js';
 
 /** Bytes before the amplitudes: 15 scratch slots of 64 KiB (one per thread) plus a reserved page. */
 const STATE_OFFSET = 1 << 20;
@@ -110,7 +111,7 @@ const idle: WebAssembly.Memory[] = [];
  * allows (2 × 2^MAX_CHUNK_LEVELS). Dropping memories instead would leave them to the garbage
  * collection of every worker thread that saw them, which may never come.
  */
-const IDLE_LIMIT = 2048;
+const IDLE_LIMIT = 2 * 2 ** MAX_CHUNK_LEVELS;
 /** A pooled memory may grow to one default-size chunk: 2 GiB of amplitudes plus the scratch. */
 const GROW_PAGES = (STATE_OFFSET + 2 ** 31) / PAGE;
 let created = 0;
