@@ -26,6 +26,7 @@ interface WasmExports {
   dense32q(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number): void;
   dense1q32(state: number, mat: number, lo: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
   dense2q32(state: number, mat: number, lo: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
+  dense3b32(state: number, mat: number, lo: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
   diag32(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number): void;
   dense64p(state: number, mat: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number): void;
   perm(state: number, perm: number, lo: number, dim: number, lz: number, nz: number, lmask: number, begin: number, end: number, tmp: number, shift: number): void;
@@ -226,6 +227,18 @@ function writeScratch(cm: ChunkMem, op: KernelOp, slot: number, single: boolean,
   // Layout: [0, 32 KiB) matrix, then tmp (1 KiB: each column and its re/im swap), lo (128 B), lz.
   if (op.kind === 'perm') {
     new Int32Array(buf, base, dim).set(op.perm);
+  } else if (single && op.kind === 'dense' && k === 3) {
+    // dense3b32: per column c, rows (r, r+1) as (re, im, re, im), then as (−im, re, −im, re).
+    const f = new Float32Array(buf, base, 4 * dim * dim);
+    for (let c = 0; c < dim; c++)
+      for (let r = 0; r < dim; r++) {
+        const re = op.matrix[2 * (r * dim + c)], im = op.matrix[2 * (r * dim + c) + 1];
+        const o = 4 * dim * c + 2 * r;
+        f[o] = re;
+        f[o + 1] = im;
+        f[o + 2 * dim] = -im;
+        f[o + 2 * dim + 1] = re;
+      }
   } else if (single && op.kind === 'dense') {
     // Split form for dense32q: splat(re), splat(im).
     splitSplat(op.matrix, entries, new Float32Array(buf, base, entries * 8), 4);
@@ -263,11 +276,13 @@ export const applyWasm: ApplyKernel = (state, op, part, parts, scratchSlot, rest
   const pl = restrict ? restrictPlan(planOp(op, state.chunkBits, state.chunks.length), restrict) : planOp(op, state.chunkBits, state.chunks.length);
   const cm0 = chunkMem.get(state.chunks[0]);
   const bit0Used = pl.lZero.length > 0 && pl.lZero[0] === 0;
-  // complex64 dense blocks take four bases per step (dense32q), diagonal ones two (one when bit 0
-  // is in use: diag32s); complex128 dense blocks two (dense64p), diagonal ones one.
-  const quads = single && op.kind === 'dense';
+  // complex64 dense blocks take four bases per step (dense32q), except 3-qubit ones, two
+  // (dense3b32); diagonal ones two (one when bit 0 is in use: diag32s); complex128 dense blocks two
+  // (dense64p), diagonal ones one.
+  const bcast3 = single && op.kind === 'dense' && k === 3;
+  const quads = single && op.kind === 'dense' && !bcast3;
   // Permutations only move amplitudes: one basis per step (perm).
-  const pairs = single ? op.kind === 'diag' && !bit0Used : op.kind === 'dense';
+  const pairs = bcast3 || (single ? op.kind === 'diag' && !bit0Used : op.kind === 'dense');
   const perStep = quads ? 4 : pairs ? 2 : 1;
   if (!cm0 || pl.kg > 0 || k > MAX_K || pl.nL < perStep) {
     applyJs(state, op, part, parts, scratchSlot, restrict);
@@ -296,6 +311,7 @@ export const applyWasm: ApplyKernel = (state, op, part, parts, scratchSlot, rest
     if (op.kind === 'diag') (single ? (pairs ? ex.diag32 : ex.diag32s) : ex.diag64)(at, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1);
     else if (op.kind === 'perm') ex.perm(at, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768, single ? 3 : 4);
     // 1- and 2-qubit complex64 blocks have register kernels (no gather buffer).
+    else if (bcast3) ex.dense3b32(at, base, base + 34816, base + 35072, pl.lZero.length, pl.lMask, b0, b1);
     else if (single && k <= 2) (k === 1 ? ex.dense1q32 : ex.dense2q32)(at, base, base + 34816, base + 35072, pl.lZero.length, pl.lMask, b0, b1);
     else (single ? ex.dense32q : ex.dense64p)(at, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768);
     t = lend;
