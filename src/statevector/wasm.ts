@@ -163,7 +163,12 @@ export function allocWasmState(n: number, precision: Precision, maxChunkBits: nu
   for (let c = 0; c < numChunks; c++) {
     const { memory, reused } = takeMemory(pages);
     const view = chunkView(memory, precision, chunkBits);
+    // A fresh memory is faulted in here, one write per 4 KiB page, before any kernel runs: page
+    // faults taken inside the first passes stall the thread that takes them while the others wait
+    // at the barrier (26 qubits, 2 threads: a cold run cost 0.9–1.5 s more than a reused memory,
+    // 0.15–0.6 s with this, occasionally 1.3–1.6 s when the host is slow to supply pages).
     if (reused) view.fill(0);
+    else for (let i = 0, step = 4096 / view.BYTES_PER_ELEMENT; i < view.length; i += step) view[i] = 0;
     attachChunk(view, memory);
     chunks.push(view);
   }
