@@ -315,7 +315,7 @@ export const applyWasm: ApplyKernel = (state, op, part, parts, scratchSlot, rest
     const at = chunk.byteOffset;
     if (op.kind === 'diag') (single ? (pairs ? ex.diag32 : ex.diag32s) : ex.diag64)(at, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1);
     else if (op.kind === 'perm') ex.perm(at, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768, single ? 3 : 4);
-    // 1- and 2-qubit complex64 blocks have register kernels (no gather buffer).
+    // 1-, 2- and 3-qubit complex64 blocks have register kernels (no gather buffer).
     else if (bcast3) ex.dense3b32(at, base, base + 34816, base + 35072, pl.lZero.length, pl.lMask, b0, b1);
     else if (single && k <= 2) (k === 1 ? ex.dense1q32 : ex.dense2q32)(at, base, base + 34816, base + 35072, pl.lZero.length, pl.lMask, b0, b1);
     else (single ? ex.dense32q : ex.dense64p)(at, base, base + 34816, dim, base + 35072, pl.lZero.length, pl.lMask, b0, b1, base + 32768);
