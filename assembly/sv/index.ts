@@ -54,6 +54,17 @@
 }
 
 /**
+ * First base of step t of a two-bases-per-step kernel, from the previous step's two bases: when
+ * they are adjacent (`contig`) the pair advances by 2 until the lowest zero bit's run ends,
+ * otherwise the next base follows the previous step's second one.
+ */
+@inline function pairBase(t: u32, begin: u32, prev0: u32, prev1: u32, contig: bool, run: u32, z: u32, lz: usize, nz: i32, lmask: u32): u32 {
+  if (t == begin) return insertZeros(t << 1, lz, nz) | lmask;
+  if (!contig) return nextBase(prev1, z, 1, lmask);
+  return (t & (run - 1)) == 0 ? nextBase(prev0, z, 2, lmask) : prev0 + 2;
+}
+
+/**
  * Dense 2^k × 2^k block on complex64, four bases per step, computed in split form: for each matrix
  * column one f32x4 holds the real parts of the four bases and one the imaginary parts, so a complex
  * multiply-add is 4 mul + 4 add/sub with no shuffles (the layout qsim's AVX kernels use).
@@ -252,15 +263,8 @@ export function dense3b32(state: usize, mat: usize, lo: usize, lz: usize, nz: i3
   const z = zeroMask(lz, nz);
   let b0: u32 = 0, b1: u32 = 0;
   for (let t = begin; t < end; t++) {
-    if (contig) {
-      if (t == begin) b0 = insertZeros(t << 1, lz, nz) | lmask;
-      else if ((t & (run - 1)) == 0) b0 = nextBase(b0, z, 2, lmask);
-      else b0 += 2;
-      b1 = b0 + 1;
-    } else {
-      b0 = t == begin ? insertZeros(t << 1, lz, nz) | lmask : nextBase(b1, z, 1, lmask);
-      b1 = nextBase(b0, z, 1, lmask);
-    }
+    b0 = pairBase(t, begin, b0, b1, contig, run, z, lz, nz, lmask);
+    b1 = contig ? b0 + 1 : nextBase(b0, z, 1, lmask);
     const pa = state + (<usize>b0 << 3), pb = state + (<usize>b1 << 3);
     // Column 0 starts the accumulators.
     let m = mat;
@@ -348,15 +352,8 @@ export function dense64p(state: usize, mat: usize, lo: usize, dim: i32, lz: usiz
   const z = zeroMask(lz, nz);
   let b0: u32 = 0, b1: u32 = 0;
   for (let t = begin; t < end; t++) {
-    if (contig) {
-      if (t == begin) b0 = insertZeros(t << 1, lz, nz) | lmask;
-      else if ((t & (run - 1)) == 0) b0 = nextBase(b0, z, 2, lmask);
-      else b0 += 2;
-      b1 = b0 + 1;
-    } else {
-      b0 = t == begin ? insertZeros(t << 1, lz, nz) | lmask : nextBase(b1, z, 1, lmask);
-      b1 = nextBase(b0, z, 1, lmask);
-    }
+    b0 = pairBase(t, begin, b0, b1, contig, run, z, lz, nz, lmask);
+    b1 = contig ? b0 + 1 : nextBase(b0, z, 1, lmask);
     for (let c = 0; c < dim; c++) {
       const l = load<u32>(lo + (<usize>c << 2));
       const v0 = v128.load(state + ((<usize>(b0 + l)) << 4));
