@@ -218,6 +218,14 @@ function splitSplat(matrix: Float64Array, entries: number, out: Float32Array | F
   }
 }
 
+/**
+ * Whether the op runs in `dense3b32` (3-qubit complex64 dense blocks): the one test both the
+ * matrix layout written to scratch and the kernel choice use, so they cannot disagree.
+ */
+function broadcast3(op: KernelOp, single: boolean): boolean {
+  return single && op.kind === 'dense' && op.pos.length === 3;
+}
+
 /** Writes the op's tables into scratch slot `slot` of a chunk memory. */
 function writeScratch(cm: ChunkMem, op: KernelOp, slot: number, single: boolean, lo: Int32Array, lZero: Int32Array): number {
   const base = slot * SLOT_BYTES + PAGE;
@@ -232,7 +240,7 @@ function writeScratch(cm: ChunkMem, op: KernelOp, slot: number, single: boolean,
   // Layout: [0, 32 KiB) matrix, then tmp (1 KiB: each column and its re/im swap), lo (128 B), lz.
   if (op.kind === 'perm') {
     new Int32Array(buf, base, dim).set(op.perm);
-  } else if (single && op.kind === 'dense' && k === 3) {
+  } else if (broadcast3(op, single)) {
     // dense3b32: per column c, rows (r, r+1) as (re, im, re, im), then as (−im, re, −im, re).
     const f = new Float32Array(buf, base, 4 * dim * dim);
     for (let c = 0; c < dim; c++)
@@ -284,7 +292,7 @@ export const applyWasm: ApplyKernel = (state, op, part, parts, scratchSlot, rest
   // complex64 dense blocks take four bases per step (dense32q), except 3-qubit ones, two
   // (dense3b32); diagonal ones two (one when bit 0 is in use: diag32s); complex128 dense blocks two
   // (dense64p), diagonal ones one.
-  const bcast3 = single && op.kind === 'dense' && k === 3;
+  const bcast3 = broadcast3(op, single);
   const quads = single && op.kind === 'dense' && !bcast3;
   // Permutations only move amplitudes: one basis per step (perm).
   const pairs = bcast3 || (single ? op.kind === 'diag' && !bit0Used : op.kind === 'dense');
