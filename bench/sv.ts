@@ -44,14 +44,17 @@ const precision = opt('precision', 'single') as Precision;
 if (precision !== 'single' && precision !== 'double') throw new Error(`--precision must be single or double, found '${precision}'`);
 /** Bytes per amplitude. */
 const amp = precision === 'single' ? 8 : 16;
-// Cache blockings to compare, each BITS/HIGH (log2 group size / high positions per window; 0 = no
-// blocking), e.g. --blocking 0,20/4,18/4; default: the engine's default.
+// Cache blockings to compare, each BITS/HIGH[/EXTRA[/FROM]] (log2 group size / high positions per
+// in-place window / extra high positions of a staged window, 0 = never staged / position from which
+// windows are staged; 0 = no blocking), e.g. --blocking 0,18/2/0,18/2/2/25; default: the engine's.
 const blockingList: Array<BlockingOptions | undefined> = opt('blocking', '')
   .split(',')
   .filter((x) => x !== '')
   .map((x) => {
-    const [bits, high] = x.split('/').map(Number);
-    return { blockBits: bits, high: high ?? defaultBlocking(precision).high };
+    const [bits, high, extra, from] = x.split('/');
+    const d = defaultBlocking(precision);
+    const stage = extra === undefined ? d.stage : extra === '0' ? undefined : { extraHigh: Number(extra), from: from === undefined ? d.stage!.from : Number(from) };
+    return { blockBits: Number(bits), high: high === undefined ? d.high : Number(high), stage };
   });
 // --plain-simd: the SIMD128 kernel build instead of the relaxed-SIMD (FMA) one, for comparison.
 if (args.includes('--plain-simd')) disableRelaxedSimd(true);
@@ -124,7 +127,7 @@ async function timeTaizhang(name: string, c: Circuit, threads: number, fuse: num
   const median = [...all].sort((x, y) => x - y)[Math.floor(all.length / 2)];
   const gates = c.gates().length;
   const gb = (passes * 2 * 2 ** n * amp) / seconds / 1e9;
-  return { circuit: name, qubits: n, precision, engine: 'taizhang', threads, fuse, blocking: blocked ? `${b.blockBits}/${b.high}` : 'none', gates, passes, sweeps, seconds, medianSeconds: median, gatesPerSecond: gates / seconds, gbPerSecond: gb, copyGBs: copy, fractionOfCopy: gb / copy };
+  return { circuit: name, qubits: n, precision, engine: 'taizhang', threads, fuse, blocking: blocked ? `${b.blockBits}/${b.high}${b.stage ? `/${b.stage.extraHigh}/${b.stage.from}` : ''}` : 'none', gates, passes, sweeps, seconds, medianSeconds: median, gatesPerSecond: gates / seconds, gbPerSecond: gb, copyGBs: copy, fractionOfCopy: gb / copy };
 }
 
 for (const n of sizes) {

@@ -19,13 +19,41 @@
  * on it), and each amplitude is computed by the same arithmetic in any group partition.
  */
 import type { Precision } from '../engine/types.js';
+import { registerKernel } from '../backend/registry.js';
 import { partRange, type ApplyKernel, type ChunkedState, type KernelOp, type Restriction } from './kernels.js';
+
+/**
+ * A staged window: each group is copied, run by run, into the calling thread's own buffer (a
+ * one-chunk state of `set.length` qubits), the window's ops run there on `ops` (the same ops with
+ * each position replaced by its rank in `set`), and the group is copied back. Memory then sees long
+ * sequential copies instead of the kernels' interleaved strided streams (see `BlockingOptions.stage`).
+ */
+export interface StagedWindow {
+  /** The window's positions, ascending: buffer position j is state position `set[j]`. */
+  readonly set: Int32Array;
+  /** log2 of a contiguous run: positions 0 … runBits − 1 are all in the set. */
+  readonly runBits: number;
+  /** Offset (in amplitudes, within the group) of each run, in buffer order. */
+  readonly runOffsets: Int32Array;
+  /** The window's ops on buffer positions. */
+  readonly ops: readonly KernelOp[];
+}
 
 /** One step of a blocked schedule: a plain full-state op, or a window applied group by group. */
 export type BlockStep =
   | { readonly kind: 'op'; readonly op: KernelOp }
   /** `fixed`: the local positions outside the window's set, ascending (their values pick a group). */
-  | { readonly kind: 'window'; readonly ops: readonly KernelOp[]; readonly fixed: Int32Array };
+  | { readonly kind: 'window'; readonly ops: readonly KernelOp[]; readonly fixed: Int32Array; readonly staged?: StagedWindow };
+
+/**
+ * A per-thread buffer of 2^bits amplitudes for staged windows, compatible with `state` (same
+ * precision and kernel build), kept by the backend for reuse; registered per backend under
+ * `SV_GROUP_BUFFER`.
+ */
+export type GroupBufferProvider = (state: ChunkedState, bits: number) => ChunkedState;
+
+/** Name of the group-buffer provider in the backend registry. */
+export const SV_GROUP_BUFFER = 'sv.groupBuffer';
 
 /** Cache-blocking parameters. */
 export interface BlockingOptions {
@@ -33,16 +61,29 @@ export interface BlockingOptions {
   readonly blockBits: number;
   /** How many positions of a window's set may lie above the always-included low ones. */
   readonly high: number;
+  /**
+   * Windows may also be *staged* (`StagedWindow`): copied run by run into a per-thread buffer,
+   * worked on there, copied back. A window is staged when it touches a position from `stage.from`
+   * up; an op that needs more than `high` high positions and touches such a position starts a
+   * staged window of up to `high + stage.extraHigh` high positions. A staged window may hold a
+   * single op. Why: kernels working in place write back interleaved strided streams, and on the
+   * development machine streams whose distance is a multiple of 256 MiB ran at a fifth of the copy
+   * bandwidth, while runs copied whole move at memcpy speed. Staging costs the two copies, so
+   * windows that run well in place stay in place (docs/statevector.md, "Staged windows").
+   */
+  readonly stage?: { readonly extraHigh: number; readonly from: number };
 }
 
 /**
  * Defaults: 2 MiB groups (2^18 complex64, 2^17 complex128) with up to 2 high positions per window
  * (four contiguous runs of 512 KiB). Chosen by `npm run bench:sv -- --blocking …` on the development
  * machine, whose L3 is shared with other tenants: 8 MiB groups with 4 high positions made fewer
- * sweeps but ran slower than 2 MiB ones; 512 KiB groups were no faster than 2 MiB.
+ * sweeps but ran slower than 2 MiB ones; 512 KiB groups were no faster than 2 MiB. Windows are
+ * staged from byte strides of 512 MiB (position 26 in complex64, 25 in complex128): staging from
+ * 256 MiB lost a little at 26 qubits and gained no more at 28.
  */
 export function defaultBlocking(precision: Precision): BlockingOptions {
-  return { blockBits: precision === 'single' ? 18 : 17, high: 2 };
+  return { blockBits: precision === 'single' ? 18 : 17, high: 2, stage: { extraHigh: 2, from: precision === 'single' ? 26 : 25 } };
 }
 
 const cache = new WeakMap<readonly KernelOp[], Map<string, readonly BlockStep[]>>();
@@ -53,19 +94,25 @@ const cache = new WeakMap<readonly KernelOp[], Map<string, readonly BlockStep[]>
  * traffic, no blocking overhead). Cached per batch and parameters.
  */
 export function scheduleBlocks(ops: readonly KernelOp[], chunkBits: number, opts: BlockingOptions): readonly BlockStep[] {
-  const { blockBits, high } = opts;
-  const key = `${chunkBits}/${blockBits}/${high}`;
+  const { blockBits, high, stage } = opts;
+  const key = `${chunkBits}/${blockBits}/${high}/${stage ? `${stage.extraHigh}/${stage.from}` : ''}`;
   let byKey = cache.get(ops);
   if (!byKey) cache.set(ops, (byKey = new Map()));
   const hit = byKey.get(key);
   if (hit) return hit;
 
-  const base = blockBits - high; // positions below base are in every window's set
+  // In-place windows: the positions below inPlaceBase plus up to `high` others. A window led by an
+  // op that does not fit that is staged, with the positions below stagedBase plus up to maxHigh.
+  const maxHigh = Math.min(blockBits, high + (stage?.extraHigh ?? 0));
+  const inPlaceBase = blockBits - high;
+  const stagedBase = blockBits - maxHigh;
   const m = ops.length;
   const positions = ops.map((op) => [...op.pos, ...op.ctrl]);
-  const highOf = positions.map((ps) => ps.filter((p) => p >= base));
+  const local = positions.map((ps) => ps.every((p) => p < chunkBits));
+  const highIn = (j: number, base: number): number[] => positions[j].filter((p) => p >= base);
   // Ops that fit no window: a position outside the chunk (global swaps) or too many high ones.
-  const windowable = positions.map((ps, j) => ps.every((p) => p < chunkBits) && highOf[j].length <= high);
+  const windowable = (j: number, base: number, limit: number): boolean => local[j] && highIn(j, base).length <= limit;
+  const reachesStage = (j: number): boolean => stage !== undefined && positions[j].some((p) => p >= stage.from);
   // Dependency graph: edges from the previous op on each touched position.
   const last = new Map<number, number>();
   const succ: number[][] = Array.from({ length: m }, () => []);
@@ -98,19 +145,25 @@ export function scheduleBlocks(ops: readonly KernelOp[], chunkBits: number, opts
   let emitted = 0;
   while (emitted < m) {
     // Plain ops first when they lead (they cannot join any window).
-    if (!windowable[ready[0]]) {
+    const lead = ready[0];
+    const inPlace = windowable(lead, inPlaceBase, high);
+    // An op too wide for an in-place window is staged only when it reaches `stage.from`: elsewhere
+    // it runs faster as a plain pass than staged (26 qubits, measured).
+    if (!inPlace && !(reachesStage(lead) && windowable(lead, stagedBase, maxHigh))) {
       const j = ready.shift()!;
       out.push({ kind: 'op', op: ops[j] });
       done(j);
       emitted++;
       continue;
     }
+    const base = inPlace ? inPlaceBase : stagedBase;
+    const limit = inPlace ? high : maxHigh;
     const set = new Set<number>();
     const window: KernelOp[] = [];
     for (let scan = 0; scan < ready.length; ) {
       const j = ready[scan];
-      const extra = windowable[j] ? highOf[j].filter((p) => !set.has(p)) : undefined;
-      if (!extra || set.size + extra.length > high) {
+      const extra = windowable(j, base, limit) ? highIn(j, base).filter((p) => !set.has(p)) : undefined;
+      if (!extra || set.size + extra.length > limit) {
         scan++;
         continue;
       }
@@ -121,17 +174,32 @@ export function scheduleBlocks(ops: readonly KernelOp[], chunkBits: number, opts
       emitted++;
       scan = 0; // ops made ready may come earlier in circuit order
     }
-    if (window.length === 1) out.push({ kind: 'op', op: window[0] });
+    // An in-place window that reaches `stage.from` is staged on the same set.
+    const staged = stage !== undefined && (!inPlace || [...set].some((p) => p >= stage.from));
+    if (!staged && window.length === 1) out.push({ kind: 'op', op: window[0] });
     else {
-      // Fill the set up to `high` positions (lowest first: longer contiguous runs per group).
-      for (let p = base; set.size < high && p < chunkBits; p++) set.add(p);
+      // Fill the set up to its high positions (lowest first: longer contiguous runs per group).
+      for (let p = base; set.size < limit && p < chunkBits; p++) set.add(p);
       const fixed: number[] = [];
       for (let p = base; p < chunkBits; p++) if (!set.has(p)) fixed.push(p);
-      out.push({ kind: 'window', ops: window, fixed: Int32Array.from(fixed) });
+      out.push({ kind: 'window', ops: window, fixed: Int32Array.from(fixed), staged: staged ? stagedWindow(window, base, set) : undefined });
     }
   }
   byKey.set(key, out);
   return out;
+}
+
+/** The staged form of a window on the positions below `base` plus `high`. */
+function stagedWindow(ops: readonly KernelOp[], base: number, high: ReadonlySet<number>): StagedWindow {
+  const set = Int32Array.from([...Array(base).keys(), ...[...high].sort((a, b) => a - b)]);
+  let runBits = 0;
+  while (runBits < set.length && set[runBits] === runBits) runBits++;
+  const above = set.subarray(runBits);
+  const runOffsets = Int32Array.from({ length: 2 ** above.length }, (_, r) => deposit(r, above));
+  const rank = new Map<number, number>();
+  set.forEach((p, j) => rank.set(p, j));
+  const local = (ps: Int32Array): Int32Array => Int32Array.from(ps, (p) => rank.get(p)!);
+  return { set, runBits, runOffsets, ops: ops.map((op) => ({ ...op, pos: local(op.pos), ctrl: local(op.ctrl) })) };
 }
 
 /** Whether blocking applies to chunks of 2^chunkBits amplitudes: at least four groups per chunk. */
@@ -179,6 +247,7 @@ function deposit(g: number, positions: Int32Array): number {
  */
 export function runSteps(
   state: ChunkedState, steps: readonly BlockStep[], kernel: ApplyKernel, part: number, parts: number, sync?: () => void, claim?: () => number,
+  groupBuffer?: GroupBufferProvider,
 ): void {
   for (const st of steps) {
     if (st.kind === 'op') {
@@ -191,11 +260,14 @@ export function runSteps(
       const chunks = singleChunks(state);
       const perChunk = 2 ** st.fixed.length;
       const groups = chunks.length * perChunk;
-      const run = (g: number): void => {
-        const restrict: Restriction = { fixed: st.fixed, values: deposit(g % perChunk, st.fixed) };
-        const sub = chunks[Math.floor(g / perChunk)];
-        for (const op of st.ops) kernel(sub, op, 0, 1, part, restrict);
-      };
+      const staged = groupBuffer && st.staged;
+      const run = staged
+        ? stagedRun(state, staged, st.fixed, perChunk, groupBuffer(state, staged.set.length), kernel, part)
+        : (g: number): void => {
+            const restrict: Restriction = { fixed: st.fixed, values: deposit(g % perChunk, st.fixed) };
+            const sub = chunks[Math.floor(g / perChunk)];
+            for (const op of st.ops) kernel(sub, op, 0, 1, part, restrict);
+          };
       if (claim) for (let g = claim(); g < groups; g = claim()) run(g);
       else {
         const [g0, g1] = partRange(groups, part, parts);
@@ -205,3 +277,38 @@ export function runSteps(
     sync?.();
   }
 }
+
+/** Runs one group of a staged window: copy in run by run, apply the ops in the buffer, copy back. */
+function stagedRun(
+  state: ChunkedState, w: StagedWindow, fixed: Int32Array, perChunk: number, buffer: ChunkedState, kernel: ApplyKernel, part: number,
+): (g: number) => void {
+  const buf = buffer.chunks[0];
+  const runFloats = 2 * 2 ** w.runBits;
+  const offsets = w.runOffsets;
+  return (g) => {
+    const chunk = state.chunks[Math.floor(g / perChunk)];
+    const at = 2 * deposit(g % perChunk, fixed);
+    for (let r = 0; r < offsets.length; r++) {
+      const from = at + 2 * offsets[r];
+      buf.set(chunk.subarray(from, from + runFloats), r * runFloats);
+    }
+    for (const op of w.ops) kernel(buffer, op, 0, 1, part);
+    for (let r = 0; r < offsets.length; r++) chunk.set(buf.subarray(r * runFloats, (r + 1) * runFloats), at + 2 * offsets[r]);
+  };
+}
+
+const plainBuffers = new Map<string, ChunkedState>();
+
+/** Group buffers of the plain TypeScript backend: ordinary typed arrays, one per size and precision. */
+const plainGroupBuffer: GroupBufferProvider = (state, bits) => {
+  const single = state.chunks[0] instanceof Float32Array;
+  const key = `${single}/${bits}`;
+  let b = plainBuffers.get(key);
+  if (!b) {
+    const floats = 2 * 2 ** bits;
+    b = { numQubits: bits, chunkBits: bits, chunks: [single ? new Float32Array(floats) : new Float64Array(floats)] };
+    plainBuffers.set(key, b);
+  }
+  return b;
+};
+registerKernel<GroupBufferProvider>(SV_GROUP_BUFFER, 'js', plainGroupBuffer);

@@ -13,7 +13,7 @@ import { ResourceError } from '../formats/errors.js';
 import { Rng, randomSeed } from './rng.js';
 import { fuseForEngine, fuseGates, type FusedOp } from './fusion.js';
 import { routeGlobalTargets } from './global-qubits.js';
-import { blockedSteps, defaultBlocking, runSteps, type BlockingOptions } from './cache-blocking.js';
+import { blockedSteps, defaultBlocking, runSteps, SV_GROUP_BUFFER, type BlockingOptions, type GroupBufferProvider } from './cache-blocking.js';
 import { SV_APPLY, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import {
   MAX_CHUNK_LEVELS, allocState, amplitudeAt, copyState, expectation, flatState, measureQubit, probabilities, sampleIndices, setZeroState, stateBytes,
@@ -90,7 +90,8 @@ export function localExecutor(backend?: string, blocking?: BlockingOptions): SvE
     apply(state, ops) {
       const kernel = getKernel<ApplyKernel>(SV_APPLY, backend);
       const routed = routeGlobalTargets(ops, state.numQubits, state.chunkBits);
-      runSteps(state, blockedSteps(state, routed, blockingFor(state, blocking)), kernel, 0, 1);
+      const groups = getKernel<GroupBufferProvider>(SV_GROUP_BUFFER, backend);
+      runSteps(state, blockedSteps(state, routed, blockingFor(state, blocking)), kernel, 0, 1, undefined, undefined, groups);
     },
   };
 }

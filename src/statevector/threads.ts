@@ -10,7 +10,7 @@
 import { getKernel, resolveBackend } from '../backend/registry.js';
 import type { Precision } from '../engine/types.js';
 import { blockingFor, localExecutor, type SvExecutor } from './engine.js';
-import { blockedSteps, runSteps, type BlockStep, type BlockingOptions } from './cache-blocking.js';
+import { blockedSteps, runSteps, SV_GROUP_BUFFER, type BlockStep, type BlockingOptions, type GroupBufferProvider } from './cache-blocking.js';
 import { SV_APPLY, type Amps, type ApplyKernel, type ChunkedState } from './kernels.js';
 import { allocWasmState, attachChunk, chunkMemory, chunkVariant, chunkView, releaseWasmState, type SvWasmVariant } from './wasm.js';
 import { routeGlobalTargets } from './global-qubits.js';
@@ -171,16 +171,17 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
         if (!ctlBuf) throw new Error('threadExecutor: apply before alloc');
         if (state === shared && !allStarted(helpers)) return whenStarted(helpers).then(() => executor.apply(state, ops));
         const kernel = getKernel<ApplyKernel>(SV_APPLY, chosen);
+        const groups = getKernel<GroupBufferProvider>(SV_GROUP_BUFFER, chosen);
         const routed = routeGlobalTargets(ops, state.numQubits, state.chunkBits);
         const steps = blockedSteps(state, routed, blockingFor(state, blocking));
         if (state !== shared) {
-          runSteps(state, steps, kernel, 0, 1);
+          runSteps(state, steps, kernel, 0, 1, undefined, undefined, groups);
           return;
         }
         attach();
         const ctl = new Int32Array(ctlBuf);
         for (const w of helpers) w.postMessage({ type: 'steps', steps } satisfies ThreadsMessage);
-        runSteps(state, steps, kernel, 0, threads, () => barrier(ctl, threads), () => Atomics.add(ctl, 2, 1));
+        runSteps(state, steps, kernel, 0, threads, () => barrier(ctl, threads), () => Atomics.add(ctl, 2, 1), groups);
         if (poolError) throw poolError;
       },
       close() {
@@ -205,7 +206,7 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
  * own message events).
  */
 export function threadWorkerHandler(): (msg: ThreadsMessage) => void {
-  let job: { state: ChunkedState; ctl: Int32Array; kernel: ApplyKernel; data: ThreadsAttach } | undefined;
+  let job: { state: ChunkedState; ctl: Int32Array; kernel: ApplyKernel; groups: GroupBufferProvider; data: ThreadsAttach } | undefined;
   return (msg) => {
     if (msg.type === 'hello') Atomics.store(new Int32Array(msg.flag), 0, 1);
     else if (msg.type === 'attach') {
@@ -217,11 +218,13 @@ export function threadWorkerHandler(): (msg: ThreadsMessage) => void {
         return view;
       });
       const state: ChunkedState = { numQubits: data.numQubits, chunkBits: data.chunkBits, chunks };
-      job = { state, ctl: new Int32Array(data.ctl), kernel: getKernel<ApplyKernel>(SV_APPLY, data.backend), data };
+      job = {
+        state, ctl: new Int32Array(data.ctl), kernel: getKernel<ApplyKernel>(SV_APPLY, data.backend), groups: getKernel<GroupBufferProvider>(SV_GROUP_BUFFER, data.backend), data,
+      };
     } else if (msg.type === 'detach') job = undefined;
     else if (job) {
-      const { state, ctl, kernel, data } = job;
-      runSteps(state, msg.steps, kernel, data.part, data.parts, () => barrier(ctl, data.parts), () => Atomics.add(ctl, 2, 1));
+      const { state, ctl, kernel, groups, data } = job;
+      runSteps(state, msg.steps, kernel, data.part, data.parts, () => barrier(ctl, data.parts), () => Atomics.add(ctl, 2, 1), groups);
     }
   };
 }

@@ -15,6 +15,7 @@ import { decodeWasmBase64 } from '../backend/wasm-binary.js';
 import { SV_APPLY, applyJs, partRange, planOp, restrictPlan, type Amps, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import type { Precision } from '../engine/types.js';
 import { MAX_CHUNK_LEVELS } from './state.js';
+import { SV_GROUP_BUFFER, type GroupBufferProvider } from './cache-blocking.js';
 
 /** Bytes before the amplitudes: 15 scratch slots of 64 KiB (one per thread) plus a reserved page. */
 const STATE_OFFSET = 1 << 20;
@@ -331,5 +332,28 @@ export const applyWasm: ApplyKernel = (state, op, part, parts, scratchSlot, rest
   }
 };
 
+const groupBuffers = new Map<string, ChunkedState>();
+
+/**
+ * The calling thread's buffer for staged windows (cache-blocking.ts): its own memory with the
+ * kernels of the state's build, so every thread computes a group by the same instructions.
+ */
+export const wasmGroupBuffer: GroupBufferProvider = (state, bits) => {
+  const variant = chunkVariant(state.chunks[0]) ?? svWasmVariant();
+  const precision: Precision = state.chunks[0] instanceof Float32Array ? 'single' : 'double';
+  const key = `${precision}/${bits}/${variant}`;
+  let b = groupBuffers.get(key);
+  if (!b) {
+    const pages = Math.ceil((STATE_OFFSET + 2 ** bits * (precision === 'single' ? 8 : 16)) / PAGE);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    const view = chunkView(memory, precision, bits);
+    attachChunk(view, memory, variant);
+    b = { numQubits: bits, chunkBits: bits, chunks: [view] };
+    groupBuffers.set(key, b);
+  }
+  return b;
+};
+
 registerBackend({ name: 'wasm-simd', priority: 10, isAvailable: wasmSimdAvailable });
 registerKernel<ApplyKernel>(SV_APPLY, 'wasm-simd', applyWasm);
+registerKernel<GroupBufferProvider>(SV_GROUP_BUFFER, 'wasm-simd', wasmGroupBuffer);

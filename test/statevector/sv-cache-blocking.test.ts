@@ -13,12 +13,12 @@ const touched = (op: KernelOp): number[] => [...op.pos, ...op.ctrl];
 
 test('cache blocking: the schedule is a reordering that keeps every position\'s op order, and windows stay in their set', () => {
   const rng = new Rng(5);
-  let windows = 0, windowOps = 0;
+  let windows = 0, windowOps = 0, staged = 0;
   for (let trial = 0; trial < 40; trial++) {
     const n = 8 + (trial % 6);
     const chunkBits = trial % 3 === 0 ? n - 2 : n;
     const fuse = 1 + (trial % 4);
-    const opts: BlockingOptions = { blockBits: 4 + (trial % 3), high: trial % 4 };
+    const opts: BlockingOptions = { blockBits: 4 + (trial % 3), high: trial % 4, stage: trial % 5 < 2 ? undefined : { extraHigh: trial % 3, from: 2 + (trial % 7) } };
     for (const step of planCircuit(randomCircuit(n, 60, rng), fuse)) {
       if (step.kind !== 'ops') continue;
       const ops = routeGlobalTargets(step.ops, n, chunkBits);
@@ -29,11 +29,32 @@ test('cache blocking: the schedule is a reordering that keeps every position\'s 
         else {
           windows++;
           windowOps += st.ops.length;
-          assert.ok(st.ops.length >= 2, 'a window holds at least two ops');
+          if (st.staged) staged++;
+          // In place, a one-op window would only add overhead; staged, it copies its runs whole.
+          assert.ok(st.ops.length >= (st.staged ? 1 : 2), 'a window holds at least two ops unless staged');
           const fixed = new Set(st.fixed);
+          const high = st.staged ? opts.high + opts.stage!.extraHigh : opts.high;
+          if (st.staged) {
+            // The buffer holds the window's set in ascending order; each op moves to its positions' ranks.
+            const w = st.staged!;
+            assert.deepEqual([...w.set], [...Array(chunkBits).keys()].filter((p) => !fixed.has(p)));
+            assert.ok(w.runBits >= opts.blockBits - high && (w.runBits === 0 || w.set[w.runBits - 1] === w.runBits - 1));
+            assert.equal(w.runOffsets.length, 2 ** (opts.blockBits - w.runBits));
+            st.ops.forEach((op, j) => {
+              assert.deepEqual([...w.ops[j].pos].map((q) => w.set[q]), [...op.pos]);
+              assert.deepEqual([...w.ops[j].ctrl].map((q) => w.set[q]), [...op.ctrl]);
+              assert.equal(w.ops[j].matrix, op.matrix);
+            });
+            // Runs ascend and never overlap.
+            for (let r = 1; r < w.runOffsets.length; r++) assert.ok(w.runOffsets[r] >= w.runOffsets[r - 1] + 2 ** w.runBits);
+          } else if (!opts.stage) assert.equal(st.staged, undefined);
           // The set: all local positions not fixed; exactly blockBits of them.
           assert.equal(chunkBits - fixed.size, opts.blockBits);
-          for (const p of st.fixed) assert.ok(p >= opts.blockBits - opts.high && p < chunkBits);
+          for (const p of st.fixed) assert.ok(p >= opts.blockBits - high && p < chunkBits);
+          // Staged only when in place would not do: too many high positions or one from stage.from.
+          const used = new Set(st.ops.flatMap(touched).filter((p) => p >= opts.blockBits - opts.high));
+          if (st.staged) assert.ok([...used].some((p) => p >= opts.stage!.from));
+          else assert.ok(used.size <= opts.high && (!opts.stage || [...used].every((p) => p < opts.stage!.from)));
           for (const op of st.ops) for (const p of touched(op)) assert.ok(p < chunkBits && !fixed.has(p), `position ${p} outside the window's set`);
           flat.push(...st.ops);
         }
@@ -50,19 +71,26 @@ test('cache blocking: the schedule is a reordering that keeps every position\'s 
     }
   }
   assert.ok(windows > 20 && windowOps > 2 * windows, `windows were formed (${windows} windows, ${windowOps} ops)`);
+  assert.ok(staged > 10 && staged < windows, `some windows staged, not all (${staged} of ${windows})`);
 });
 
-test('cache blocking: blocked runs equal the reference and unblocked runs, bit-identical for 1, 2 and 3 threads, both backends, tiny chunks', async () => {
+test('cache blocking: blocked runs (in place and staged) equal the reference and unblocked runs, bit-identical for 1, 2 and 3 threads, both backends, tiny chunks', async () => {
   const rng = new Rng(31);
+  let stagedRun = 0;
   for (let trial = 0; trial < 6; trial++) {
     const n = 8 + trial;
     const c = randomCircuit(n, 50, rng);
     const want = simulateStatevector(c);
-    const blocking: BlockingOptions = { blockBits: 4 + (trial % 2), high: 1 + (trial % 3) };
+    for (const stage of [false, true]) {
+    const blocking: BlockingOptions = { blockBits: 4 + (trial % 2), high: 1 + (trial % 3), stage: stage ? { extraHigh: 1 + (trial % 2), from: n - 3 } : undefined };
     for (const backend of ['js', 'wasm-simd']) {
       for (const chunkBits of [30, n - 2]) {
         for (const precision of ['double', 'single'] as const) {
           const fuse = 1 + (trial % 4);
+          const cb = Math.min(n, chunkBits);
+          for (const st of planCircuit(c, fuse)) {
+            if (st.kind === 'ops') stagedRun += scheduleBlocks(routeGlobalTargets(st.ops, n, cb), cb, blocking).filter((b) => b.kind === 'window' && b.staged).length;
+          }
           const plain = await new StatevectorEngine({ maxChunkBits: chunkBits, executor: () => threadExecutor(1, backend, { blockBits: 0, high: 0 }) }).run(c, {
             statevector: true, precision, fuse,
           });
@@ -79,7 +107,9 @@ test('cache blocking: blocked runs equal the reference and unblocked runs, bit-i
         }
       }
     }
+    }
   }
+  assert.ok(stagedRun > 20, `staged windows ran (${stagedRun})`);
 });
 
 test('cache blocking: engine option, trajectories and the default blocking on a state of many groups', async () => {
