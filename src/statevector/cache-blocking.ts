@@ -63,10 +63,9 @@ export interface BlockingOptions {
   readonly high: number;
   /**
    * Windows may also be *staged* (`StagedWindow`): copied run by run into a per-thread buffer,
-   * worked on there, copied back. A window is staged when it touches a position from `stage.from`
-   * up; an op that needs more than `high` high positions and touches such a position starts a
-   * staged window of up to `high + stage.extraHigh` high positions. A staged window may hold a
-   * single op. Why: kernels working in place write back interleaved strided streams, and on the
+   * worked on there, copied back. A window is staged when its first op touches a position from
+   * `stage.from` up; it may then hold up to `high + stage.extraHigh` high positions, or a single
+   * op. In-place windows take no op that touches such a position. Why: kernels working in place write back interleaved strided streams, and on the
    * development machine streams whose distance is a multiple of 256 MiB ran at a fifth of the copy
    * bandwidth, while runs copied whole move at memcpy speed. Staging costs the two copies, so
    * windows that run well in place stay in place (docs/statevector.md, "Staged windows").
@@ -80,10 +79,11 @@ export interface BlockingOptions {
  * machine, whose L3 is shared with other tenants: 8 MiB groups with 4 high positions made fewer
  * sweeps but ran slower than 2 MiB ones; 512 KiB groups were no faster than 2 MiB. Windows are
  * staged from byte strides of 512 MiB (position 26 in complex64, 25 in complex128): staging from
- * 256 MiB lost a little at 26 qubits and gained no more at 28.
+ * 256 MiB lost a little at 26 qubits and gained no more at 28. Staged windows take up to 6 high
+ * positions (runs of 32 KiB): fewer one-op staged windows, 131.8 against 146.0 s at 30 qubits.
  */
 export function defaultBlocking(precision: Precision): BlockingOptions {
-  return { blockBits: precision === 'single' ? 18 : 17, high: 2, stage: { extraHigh: 2, from: precision === 'single' ? 26 : 25 } };
+  return { blockBits: precision === 'single' ? 18 : 17, high: 2, stage: { extraHigh: 4, from: precision === 'single' ? 26 : 25 } };
 }
 
 const cache = new WeakMap<readonly KernelOp[], Map<string, readonly BlockStep[]>>();
@@ -146,10 +146,12 @@ export function scheduleBlocks(ops: readonly KernelOp[], chunkBits: number, opts
   while (emitted < m) {
     // Plain ops first when they lead (they cannot join any window).
     const lead = ready[0];
-    const inPlace = windowable(lead, inPlaceBase, high);
-    // An op too wide for an in-place window is staged only when it reaches `stage.from`: elsewhere
-    // it runs faster as a plain pass than staged (26 qubits, measured).
-    if (!inPlace && !(reachesStage(lead) && windowable(lead, stagedBase, maxHigh))) {
+    // A window is staged when its first op reaches `stage.from`; in-place windows take no op that
+    // does. An op too wide for an in-place window that does not reach it runs as a plain pass,
+    // which measured faster than staged at 26 qubits.
+    const stagedLead = reachesStage(lead) && windowable(lead, stagedBase, maxHigh);
+    const inPlace = !stagedLead && windowable(lead, inPlaceBase, high);
+    if (!inPlace && !stagedLead) {
       const j = ready.shift()!;
       out.push({ kind: 'op', op: ops[j] });
       done(j);
@@ -162,7 +164,7 @@ export function scheduleBlocks(ops: readonly KernelOp[], chunkBits: number, opts
     const window: KernelOp[] = [];
     for (let scan = 0; scan < ready.length; ) {
       const j = ready[scan];
-      const extra = windowable(j, base, limit) ? highIn(j, base).filter((p) => !set.has(p)) : undefined;
+      const extra = windowable(j, base, limit) && !(inPlace && reachesStage(j)) ? highIn(j, base).filter((p) => !set.has(p)) : undefined;
       if (!extra || set.size + extra.length > limit) {
         scan++;
         continue;
@@ -174,8 +176,7 @@ export function scheduleBlocks(ops: readonly KernelOp[], chunkBits: number, opts
       emitted++;
       scan = 0; // ops made ready may come earlier in circuit order
     }
-    // An in-place window that reaches `stage.from` is staged on the same set.
-    const staged = stage !== undefined && (!inPlace || [...set].some((p) => p >= stage.from));
+    const staged = !inPlace;
     if (!staged && window.length === 1) out.push({ kind: 'op', op: window[0] });
     else {
       // Fill the set up to its high positions (lowest first: longer contiguous runs per group).

@@ -77,3 +77,16 @@ test('sv global qubits: routed batches equal plain batches, targets end up local
   }
   assert.ok(swaps > 50, `only ${swaps} swaps exercised`);
 });
+
+test('sv global qubits: a global target evicts the local qubit needed again latest', () => {
+  const n = 6, L = 4; // positions 4 and 5 are global
+  const dense = (...pos: number[]): KernelOp => ({ kind: 'dense', pos: Int32Array.from(pos), ctrl: new Int32Array(0), matrix: randomUnitary(pos.length, new Rng(pos.length)), perm: new Int32Array(0) });
+  // Position 4 is needed now; 3 and 2 right after, 1 later, 0 never again.
+  const ops = [dense(4), dense(3), dense(2, 3), dense(1), dense(4, 3)];
+  const routed = routeGlobalTargets(ops, n, L);
+  assert.ok(isLocalGlobalSwap(routed[0], L));
+  assert.deepEqual([...routed[0].pos], [0, 4], 'position 0 (never used again) takes the global qubit');
+  // The later ops need no further exchange; the final one swaps the layout back.
+  assert.equal(routed.filter((op) => isLocalGlobalSwap(op, L)).length, 2);
+  assert.deepEqual([...routed[1].pos], [0], 'the first op now runs on position 0');
+});
