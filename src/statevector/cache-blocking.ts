@@ -65,10 +65,11 @@ export interface BlockingOptions {
    * Windows may also be *staged* (`StagedWindow`): copied run by run into a per-thread buffer,
    * worked on there, copied back. A window is staged when its first op touches a position from
    * `stage.from` up; it may then hold up to `high + stage.extraHigh` high positions, or a single
-   * op. In-place windows take no op that touches such a position. Why: kernels working in place write back interleaved strided streams, and on the
-   * development machine streams whose distance is a multiple of 256 MiB ran at a fifth of the copy
-   * bandwidth, while runs copied whole move at memcpy speed. Staging costs the two copies, so
-   * windows that run well in place stay in place (docs/statevector.md, "Staged windows").
+   * op. In-place windows take no op that touches such a position. Why: kernels working in place
+   * write back interleaved strided streams, and on the development machine streams whose distance
+   * is a multiple of 256 MiB ran at a fifth of the copy bandwidth, while runs copied whole move at
+   * memcpy speed. Staging costs the two copies, so windows that run well in place stay in place
+   * (docs/statevector.md, "Staged windows").
    */
   readonly stage?: { readonly extraHigh: number; readonly from: number };
 }
@@ -101,8 +102,8 @@ export function scheduleBlocks(ops: readonly KernelOp[], chunkBits: number, opts
   const hit = byKey.get(key);
   if (hit) return hit;
 
-  // In-place windows: the positions below inPlaceBase plus up to `high` others. A window led by an
-  // op that does not fit that is staged, with the positions below stagedBase plus up to maxHigh.
+  // In-place windows: the positions below inPlaceBase plus up to `high` others. Staged windows:
+  // the positions below stagedBase plus up to maxHigh others.
   const maxHigh = Math.min(blockBits, high + (stage?.extraHigh ?? 0));
   const inPlaceBase = blockBits - high;
   const stagedBase = blockBits - maxHigh;

@@ -51,7 +51,6 @@ test('cache blocking: the schedule is a reordering that keeps every position\'s 
           // The set: all local positions not fixed; exactly blockBits of them.
           assert.equal(chunkBits - fixed.size, opts.blockBits);
           for (const p of st.fixed) assert.ok(p >= opts.blockBits - high && p < chunkBits);
-          // Staged only when in place would not do: too many high positions or one from stage.from.
           const used = new Set(st.ops.flatMap(touched).filter((p) => p >= opts.blockBits - opts.high));
           // Staged exactly when the first op reaches stage.from; in-place windows never reach it.
           const reaches = (op: KernelOp): boolean => opts.stage !== undefined && touched(op).some((p) => p >= opts.stage!.from);
@@ -84,31 +83,31 @@ test('cache blocking: blocked runs (in place and staged) equal the reference and
     const c = randomCircuit(n, 50, rng);
     const want = simulateStatevector(c);
     for (const stage of [false, true]) {
-    const blocking: BlockingOptions = { blockBits: 4 + (trial % 2), high: 1 + (trial % 3), stage: stage ? { extraHigh: 1 + (trial % 2), from: n - 3 } : undefined };
-    for (const backend of ['js', 'wasm-simd']) {
-      for (const chunkBits of [30, n - 2]) {
-        for (const precision of ['double', 'single'] as const) {
-          const fuse = 1 + (trial % 4);
-          const cb = Math.min(n, chunkBits);
-          for (const st of planCircuit(c, fuse)) {
-            if (st.kind === 'ops') stagedRun += scheduleBlocks(routeGlobalTargets(st.ops, n, cb), cb, blocking).filter((b) => b.kind === 'window' && b.staged).length;
-          }
-          const plain = await new StatevectorEngine({ maxChunkBits: chunkBits, executor: () => threadExecutor(1, backend, { blockBits: 0, high: 0 }) }).run(c, {
-            statevector: true, precision, fuse,
-          });
-          let first: Float32Array | Float64Array | undefined;
-          for (const threads of [1, 2, 3]) {
-            const e = new StatevectorEngine({ maxChunkBits: chunkBits, executor: () => threadExecutor(threads, backend, blocking) });
-            const sv = (await e.run(c, { statevector: true, precision, fuse })).statevector!;
-            const tol = precision === 'double' ? 1e-10 : 1e-4;
-            assert.ok(maxDiff(sv, want) < tol, `${backend} ${threads} threads ${precision} vs reference`);
-            assert.ok(maxDiff(sv, plain.statevector!) < (precision === 'double' ? 1e-12 : 1e-5), `${backend} ${precision} blocked vs unblocked`);
-            if (!first) first = sv;
-            else assert.deepEqual(sv, first, `${backend} ${threads} threads not bit-identical`);
+      const blocking: BlockingOptions = { blockBits: 4 + (trial % 2), high: 1 + (trial % 3), stage: stage ? { extraHigh: 1 + (trial % 2), from: n - 3 } : undefined };
+      for (const backend of ['js', 'wasm-simd']) {
+        for (const chunkBits of [30, n - 2]) {
+          for (const precision of ['double', 'single'] as const) {
+            const fuse = 1 + (trial % 4);
+            const cb = Math.min(n, chunkBits);
+            for (const st of planCircuit(c, fuse)) {
+              if (st.kind === 'ops') stagedRun += scheduleBlocks(routeGlobalTargets(st.ops, n, cb), cb, blocking).filter((b) => b.kind === 'window' && b.staged).length;
+            }
+            const plain = await new StatevectorEngine({ maxChunkBits: chunkBits, executor: () => threadExecutor(1, backend, { blockBits: 0, high: 0 }) }).run(c, {
+              statevector: true, precision, fuse,
+            });
+            let first: Float32Array | Float64Array | undefined;
+            for (const threads of [1, 2, 3]) {
+              const e = new StatevectorEngine({ maxChunkBits: chunkBits, executor: () => threadExecutor(threads, backend, blocking) });
+              const sv = (await e.run(c, { statevector: true, precision, fuse })).statevector!;
+              const tol = precision === 'double' ? 1e-10 : 1e-4;
+              assert.ok(maxDiff(sv, want) < tol, `${backend} ${threads} threads ${precision} vs reference`);
+              assert.ok(maxDiff(sv, plain.statevector!) < (precision === 'double' ? 1e-12 : 1e-5), `${backend} ${precision} blocked vs unblocked`);
+              if (!first) first = sv;
+              else assert.deepEqual(sv, first, `${backend} ${threads} threads not bit-identical`);
+            }
           }
         }
       }
-    }
     }
   }
   assert.ok(stagedRun > 20, `staged windows ran (${stagedRun})`);
