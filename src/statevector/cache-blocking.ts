@@ -20,6 +20,7 @@
  */
 import type { Precision } from '../engine/types.js';
 import { registerKernel } from '../backend/registry.js';
+import { allocState, statePrecision } from './state.js';
 import { partRange, type ApplyKernel, type ChunkedState, type KernelOp, type Restriction } from './kernels.js';
 
 /**
@@ -303,14 +304,10 @@ const plainBuffers = new Map<string, ChunkedState>();
 
 /** Group buffers of the plain TypeScript backend: ordinary typed arrays, one per size and precision. */
 const plainGroupBuffer: GroupBufferProvider = (state, bits) => {
-  const single = state.chunks[0] instanceof Float32Array;
-  const key = `${single}/${bits}`;
+  const precision = statePrecision(state);
+  const key = `${precision}/${bits}`;
   let b = plainBuffers.get(key);
-  if (!b) {
-    const floats = 2 * 2 ** bits;
-    b = { numQubits: bits, chunkBits: bits, chunks: [single ? new Float32Array(floats) : new Float64Array(floats)] };
-    plainBuffers.set(key, b);
-  }
+  if (!b) plainBuffers.set(key, (b = allocState(bits, precision, bits)));
   return b;
 };
 registerKernel<GroupBufferProvider>(SV_GROUP_BUFFER, 'js', plainGroupBuffer);

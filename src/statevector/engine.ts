@@ -16,7 +16,7 @@ import { routeGlobalTargets } from './global-qubits.js';
 import { blockedSteps, defaultBlocking, runSteps, SV_GROUP_BUFFER, type BlockingOptions, type GroupBufferProvider } from './cache-blocking.js';
 import { SV_APPLY, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import {
-  MAX_CHUNK_LEVELS, allocState, amplitudeAt, copyState, expectation, flatState, measureQubit, probabilities, sampleIndices, setZeroState, stateBytes,
+  MAX_CHUNK_LEVELS, allocState, amplitudeAt, copyState, expectation, flatState, measureQubit, probabilities, sampleIndices, setZeroState, stateBytes, statePrecision,
 } from './state.js';
 
 /** Default fused block size for states of 18 qubits and more (chosen by `npm run bench:sv`). */
@@ -98,7 +98,7 @@ export function localExecutor(backend?: string, blocking?: BlockingOptions): SvE
 
 /** The cache blocking an executor uses: its own, else the default for the state's precision. */
 export function blockingFor(state: ChunkedState, blocking: BlockingOptions | undefined): BlockingOptions {
-  return blocking ?? defaultBlocking(state.chunks[0] instanceof Float32Array ? 'single' : 'double');
+  return blocking ?? defaultBlocking(statePrecision(state));
 }
 
 type ExecutorFactory = (request: SimulationRequest, numQubits: number, backend?: string, blocking?: BlockingOptions) => SvExecutor;

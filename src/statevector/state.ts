@@ -13,6 +13,11 @@ import type { Amps, ChunkedState } from './kernels.js';
  */
 export const MAX_CHUNK_LEVELS = 10;
 
+/** The precision a state's chunks hold. */
+export function statePrecision(state: ChunkedState): Precision {
+  return state.chunks[0] instanceof Float32Array ? 'single' : 'double';
+}
+
 /** Bytes of a state vector of `n` qubits in a precision. */
 export function stateBytes(n: number, precision: Precision): number {
   return 2 ** n * (precision === 'single' ? 8 : 16);

@@ -14,6 +14,7 @@ import { blockedSteps, runSteps, SV_GROUP_BUFFER, type BlockStep, type BlockingO
 import { SV_APPLY, type Amps, type ApplyKernel, type ChunkedState } from './kernels.js';
 import { allocWasmState, attachChunk, chunkMemory, chunkVariant, chunkView, releaseWasmState, type SvWasmVariant } from './wasm.js';
 import { routeGlobalTargets } from './global-qubits.js';
+import { statePrecision } from './state.js';
 
 /**
  * Sense-reversing barrier on a shared Int32Array `[arrived, generation, ticket]`; the last thread
@@ -133,7 +134,7 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
       if (attachedTo === token || !shared || !ctlBuf) return;
       helpers.forEach((w, i) => {
         const msg: ThreadsMessage = {
-          type: 'attach', buffers, precision: shared!.chunks[0] instanceof Float32Array ? 'single' : 'double', numQubits: shared!.numQubits,
+          type: 'attach', buffers, precision: statePrecision(shared!), numQubits: shared!.numQubits,
           chunkBits: shared!.chunkBits, ctl: ctlBuf!, part: i + 1, parts: threads, backend: chosen, variant: chunkVariant(shared!.chunks[0]),
         };
         w.postMessage(msg);

@@ -14,7 +14,7 @@ import { relaxedSimdAvailable } from '../backend/relaxed-simd.js';
 import { decodeWasmBase64 } from '../backend/wasm-binary.js';
 import { SV_APPLY, applyJs, partRange, planOp, restrictPlan, type Amps, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import type { Precision } from '../engine/types.js';
-import { MAX_CHUNK_LEVELS } from './state.js';
+import { MAX_CHUNK_LEVELS, stateBytes, statePrecision } from './state.js';
 import { SV_GROUP_BUFFER, type GroupBufferProvider } from './cache-blocking.js';
 
 /** Bytes before the amplitudes: 15 scratch slots of 64 KiB (one per thread) plus a reserved page. */
@@ -154,12 +154,16 @@ function takeMemory(pages: number): { memory: WebAssembly.Memory; reused: boolea
   return { memory: idle.splice(fit, 1)[0], reused: true };
 }
 
+/** Pages of a memory holding the scratch area and a chunk of 2^chunkBits amplitudes. */
+function chunkPages(chunkBits: number, precision: Precision): number {
+  return Math.ceil((STATE_OFFSET + stateBytes(chunkBits, precision)) / PAGE);
+}
+
 /** Allocates |0…0⟩ with each chunk in its own shared WebAssembly memory (reusing idle ones). */
 export function allocWasmState(n: number, precision: Precision, maxChunkBits: number): ChunkedState {
   const chunkBits = Math.min(n, maxChunkBits);
   const numChunks = 2 ** (n - chunkBits);
-  const stateBytes = 2 ** chunkBits * (precision === 'single' ? 8 : 16);
-  const pages = Math.ceil((STATE_OFFSET + stateBytes) / PAGE);
+  const pages = chunkPages(chunkBits, precision);
   const chunks: Amps[] = [];
   for (let c = 0; c < numChunks; c++) {
     const { memory, reused } = takeMemory(pages);
@@ -340,11 +344,11 @@ const groupBuffers = new Map<string, ChunkedState>();
  */
 export const wasmGroupBuffer: GroupBufferProvider = (state, bits) => {
   const variant = chunkVariant(state.chunks[0]) ?? svWasmVariant();
-  const precision: Precision = state.chunks[0] instanceof Float32Array ? 'single' : 'double';
+  const precision = statePrecision(state);
   const key = `${precision}/${bits}/${variant}`;
   let b = groupBuffers.get(key);
   if (!b) {
-    const pages = Math.ceil((STATE_OFFSET + 2 ** bits * (precision === 'single' ? 8 : 16)) / PAGE);
+    const pages = chunkPages(bits, precision);
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     const view = chunkView(memory, precision, bits);
     attachChunk(view, memory, variant);
