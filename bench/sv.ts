@@ -13,11 +13,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Circuit } from '../src/circuit/circuit.js';
 import { parseQsim } from '../src/formats/qsim.js';
-import { StatevectorEngine, planCircuit, localExecutor, DEFAULT_FUSE, defaultFuse } from '../src/statevector/engine.js';
+import { StatevectorEngine, planCircuit, localExecutor, DEFAULT_FUSE, defaultFuse, defaultChunkBits } from '../src/statevector/engine.js';
 import { allocState, sampleIndices } from '../src/statevector/state.js';
 import { Rng } from '../src/statevector/rng.js';
 import { threadExecutor } from '../src/statevector/threads.node.js';
-import { blockingApplies, defaultBlocking, scheduleBlocks, type BlockingOptions } from '../src/statevector/cache-blocking.js';
+import { blockedSteps, blockingApplies, defaultBlocking, type BlockingOptions } from '../src/statevector/cache-blocking.js';
 import { gridCircuit } from './sv-circuits.js';
 import { svWasmVariant } from '../src/statevector/wasm.js';
 import { disableRelaxedSimd } from '../src/backend/relaxed-simd.js';
@@ -44,16 +44,19 @@ const precision = opt('precision', 'single') as Precision;
 if (precision !== 'single' && precision !== 'double') throw new Error(`--precision must be single or double, found '${precision}'`);
 /** Bytes per amplitude. */
 const amp = precision === 'single' ? 8 : 16;
-// Cache blockings to compare, each BITS/HIGH[/EXTRA[/FROM]] (log2 group size / high positions per
-// in-place window / extra high positions of a staged window, 0 = never staged / position from which
-// windows are staged; 0 = no blocking), e.g. --blocking 0,18/2/0,18/2/2/25; default: the engine's.
+// Cache blockings to compare, each BITS/HIGH[/EXTRA[/FROM[/GLOBALS]]] (log2 group size / high
+// positions per in-place window / extra high positions of a staged window, 0 = never staged /
+// position from which windows are staged / 0 = route global qubits by chunk exchanges instead of
+// staging them; 0 = no blocking), e.g. --blocking 0,18/2/0,18/2/2/25,18/2/4/26/0; default: the engine's.
 const blockingList: Array<BlockingOptions | undefined> = opt('blocking', '')
   .split(',')
   .filter((x) => x !== '')
   .map((x) => {
-    const [bits, high, extra, from] = x.split('/');
+    const [bits, high, extra, from, globals] = x.split('/');
     const d = defaultBlocking(precision);
-    const stage = extra === undefined ? d.stage : extra === '0' ? undefined : { extraHigh: Number(extra), from: from === undefined ? d.stage!.from : Number(from) };
+    const stage = extra === undefined ? d.stage : extra === '0' ? undefined : {
+      extraHigh: Number(extra), from: from === undefined ? d.stage!.from : Number(from), globals: globals !== '0',
+    };
     return { blockBits: Number(bits), high: high === undefined ? d.high : Number(high), stage };
   });
 // --plain-simd: the SIMD128 kernel build instead of the relaxed-SIMD (FMA) one, for comparison.
@@ -113,8 +116,9 @@ async function timeTaizhang(name: string, c: Circuit, threads: number, fuse: num
   const passes = plan.reduce((s, st) => s + (st.kind === 'ops' ? st.ops.length : 0), 0);
   // Memory sweeps: a cache-blocked window of ops streams the state once.
   const b = blocking ?? defaultBlocking(precision);
-  const blocked = blockingApplies(n, b);
-  const sweeps = plan.reduce((s, st) => s + (st.kind !== 'ops' ? 0 : blocked ? scheduleBlocks(st.ops, n, b).length : st.ops.length), 0);
+  // The schedule the engine runs: chunks of the default size, global qubits staged or routed.
+  const layout = { numQubits: n, chunkBits: Math.min(n, defaultChunkBits(precision)), chunks: [] };
+  const sweeps = plan.reduce((s, st) => s + (st.kind !== 'ops' ? 0 : blockedSteps(layout, st.ops, b).length), 0);
   const e = new StatevectorEngine({ executor: () => threadExecutor(threads, undefined, blocking) });
   // The shared host's memory system varies run to run (±25% seen): best of --reps runs, median kept too.
   const all: number[] = [];
@@ -127,7 +131,7 @@ async function timeTaizhang(name: string, c: Circuit, threads: number, fuse: num
   const median = [...all].sort((x, y) => x - y)[Math.floor(all.length / 2)];
   const gates = c.gates().length;
   const gb = (passes * 2 * 2 ** n * amp) / seconds / 1e9;
-  return { circuit: name, qubits: n, precision, engine: 'taizhang', threads, fuse, blocking: blocked ? `${b.blockBits}/${b.high}${b.stage ? `/${b.stage.extraHigh}/${b.stage.from}` : ''}` : 'none', gates, passes, sweeps, seconds, medianSeconds: median, gatesPerSecond: gates / seconds, gbPerSecond: gb, copyGBs: copy, fractionOfCopy: gb / copy };
+  return { circuit: name, qubits: n, precision, engine: 'taizhang', threads, fuse, blocking: blockingApplies(layout.chunkBits, b) ? `${b.blockBits}/${b.high}${b.stage ? `/${b.stage.extraHigh}/${b.stage.from}${b.stage.globals === false ? '/0' : ''}` : ''}` : 'none', gates, passes, sweeps, seconds, medianSeconds: median, gatesPerSecond: gates / seconds, gbPerSecond: gb, copyGBs: copy, fractionOfCopy: gb / copy };
 }
 
 for (const n of sizes) {

@@ -21,6 +21,7 @@
 import type { Precision } from '../engine/types.js';
 import { registerKernel } from '../backend/registry.js';
 import { allocState, statePrecision } from './state.js';
+import { routeGlobalTargets } from './global-qubits.js';
 import { partRange, type ApplyKernel, type ChunkedState, type KernelOp, type Restriction } from './kernels.js';
 
 /**
@@ -35,7 +36,7 @@ export interface StagedWindow {
   /** log2 of a contiguous run: positions 0 … runBits − 1 are all in the set. */
   readonly runBits: number;
   /** Offset (in amplitudes, within the group) of each run, in buffer order. */
-  readonly runOffsets: Int32Array;
+  readonly runOffsets: Float64Array;
   /** The window's ops on buffer positions. */
   readonly ops: readonly KernelOp[];
 }
@@ -72,7 +73,15 @@ export interface BlockingOptions {
    * memcpy speed. Staging costs the two copies, so windows that run well in place stay in place
    * (docs/statevector.md, "Staged windows").
    */
-  readonly stage?: { readonly extraHigh: number; readonly from: number };
+  readonly stage?: {
+    readonly extraHigh: number;
+    readonly from: number;
+    /**
+     * Whether staged windows take ops on global positions (default true), so that a batch needs no
+     * chunk exchanges (`stagesGlobals`); false routes global targets by exchanges as without staging.
+     */
+    readonly globals?: boolean;
+  };
 }
 
 /**
@@ -91,13 +100,17 @@ export function defaultBlocking(precision: Precision): BlockingOptions {
 const cache = new WeakMap<readonly KernelOp[], Map<string, readonly BlockStep[]>>();
 
 /**
- * The ops (already routed: global positions only in local–global swaps) as a blocked schedule for
- * a state with `chunkBits` local positions. A window of one op is emitted as a plain op (same
+ * The ops as a blocked schedule for a state of `numQubits` qubits in chunks of `chunkBits`. Unless
+ * `globalsStaged` the ops must be routed (global positions only in local–global swaps, which stay
+ * plain steps); with it (for a batch where `stagesGlobals` holds) staged windows also take ops on
+ * global positions. A window of one op is emitted as a plain op unless staged (same
  * traffic, no blocking overhead). Cached per batch and parameters.
  */
-export function scheduleBlocks(ops: readonly KernelOp[], chunkBits: number, opts: BlockingOptions): readonly BlockStep[] {
+export function scheduleBlocks(
+  ops: readonly KernelOp[], numQubits: number, chunkBits: number, opts: BlockingOptions, globalsStaged = false,
+): readonly BlockStep[] {
   const { blockBits, high, stage } = opts;
-  const key = `${chunkBits}/${blockBits}/${high}/${stage ? `${stage.extraHigh}/${stage.from}` : ''}`;
+  const key = `${numQubits}/${globalsStaged}/${chunkBits}/${blockBits}/${high}/${stage ? `${stage.extraHigh}/${stage.from}` : ''}`;
   let byKey = cache.get(ops);
   if (!byKey) cache.set(ops, (byKey = new Map()));
   const hit = byKey.get(key);
@@ -112,9 +125,11 @@ export function scheduleBlocks(ops: readonly KernelOp[], chunkBits: number, opts
   const positions = ops.map((op) => [...op.pos, ...op.ctrl]);
   const local = positions.map((ps) => ps.every((p) => p < chunkBits));
   const highIn = (j: number, base: number): number[] => positions[j].filter((p) => p >= base);
-  // Ops that fit no window: a position outside the chunk (global swaps) or too many high ones.
-  const windowable = (j: number, base: number, limit: number): boolean => local[j] && highIn(j, base).length <= limit;
-  const reachesStage = (j: number): boolean => stage !== undefined && positions[j].some((p) => p >= stage.from);
+  // Ops that fit no window: too many high positions, or (in place) a position outside the chunk.
+  // Staged windows copy runs from any chunk, so their sets may hold global positions.
+  const windowable = (j: number, base: number, limit: number, staged: boolean): boolean =>
+    (local[j] || (staged && globalsStaged)) && highIn(j, base).length <= limit;
+  const reachesStage = (j: number): boolean => stage !== undefined && (!local[j] || positions[j].some((p) => p >= stage.from));
   // Dependency graph: edges from the previous op on each touched position.
   const last = new Map<number, number>();
   const succ: number[][] = Array.from({ length: m }, () => []);
@@ -151,8 +166,8 @@ export function scheduleBlocks(ops: readonly KernelOp[], chunkBits: number, opts
     // A window is staged when its first op reaches `stage.from`; in-place windows take no op that
     // does. An op too wide for an in-place window that does not reach it runs as a plain pass,
     // which measured faster than staged at 26 qubits.
-    const stagedLead = reachesStage(lead) && windowable(lead, stagedBase, maxHigh);
-    const inPlace = !stagedLead && windowable(lead, inPlaceBase, high);
+    const stagedLead = reachesStage(lead) && windowable(lead, stagedBase, maxHigh, true);
+    const inPlace = !stagedLead && windowable(lead, inPlaceBase, high, false) && !reachesStage(lead);
     if (!inPlace && !stagedLead) {
       const j = ready.shift()!;
       out.push({ kind: 'op', op: ops[j] });
@@ -166,7 +181,7 @@ export function scheduleBlocks(ops: readonly KernelOp[], chunkBits: number, opts
     const window: KernelOp[] = [];
     for (let scan = 0; scan < ready.length; ) {
       const j = ready[scan];
-      const extra = windowable(j, base, limit) && !(inPlace && reachesStage(j)) ? highIn(j, base).filter((p) => !set.has(p)) : undefined;
+      const extra = windowable(j, base, limit, !inPlace) && !(inPlace && reachesStage(j)) ? highIn(j, base).filter((p) => !set.has(p)) : undefined;
       if (!extra || set.size + extra.length > limit) {
         scan++;
         continue;
@@ -183,8 +198,9 @@ export function scheduleBlocks(ops: readonly KernelOp[], chunkBits: number, opts
     else {
       // Fill the set up to its high positions (lowest first: longer contiguous runs per group).
       for (let p = base; set.size < limit && p < chunkBits; p++) set.add(p);
+      // In place, groups are numbered within a chunk; staged, over the whole state.
       const fixed: number[] = [];
-      for (let p = base; p < chunkBits; p++) if (!set.has(p)) fixed.push(p);
+      for (let p = base; p < (staged ? numQubits : chunkBits); p++) if (!set.has(p)) fixed.push(p);
       out.push({ kind: 'window', ops: window, fixed: Int32Array.from(fixed), staged: staged ? stagedWindow(window, base, set) : undefined });
     }
   }
@@ -198,7 +214,7 @@ function stagedWindow(ops: readonly KernelOp[], base: number, high: ReadonlySet<
   let runBits = 0;
   while (runBits < set.length && set[runBits] === runBits) runBits++;
   const above = set.subarray(runBits);
-  const runOffsets = Int32Array.from({ length: 2 ** above.length }, (_, r) => deposit(r, above));
+  const runOffsets = Float64Array.from({ length: 2 ** above.length }, (_, r) => depositWide(r, above));
   const rank = new Map<number, number>();
   set.forEach((p, j) => rank.set(p, j));
   const local = (ps: Int32Array): Int32Array => Int32Array.from(ps, (p) => rank.get(p)!);
@@ -211,11 +227,28 @@ export function blockingApplies(chunkBits: number, opts: BlockingOptions): boole
 }
 
 /**
- * The steps to run a routed batch, blocked where blocking applies, else one plain step per op.
+ * Whether staged windows can take every op of a batch that has a global target, so that the batch
+ * needs no routing (global-qubits.ts): ops with a global target then run only in staged windows.
+ */
+export function stagesGlobals(ops: readonly KernelOp[], chunkBits: number, opts: BlockingOptions): boolean {
+  const { blockBits, high, stage } = opts;
+  if (!stage || stage.globals === false || !blockingApplies(chunkBits, opts)) return false;
+  const maxHigh = Math.min(blockBits, high + stage.extraHigh);
+  const base = blockBits - maxHigh;
+  return ops.every((op) => op.pos.every((p) => p < chunkBits) || [...op.pos, ...op.ctrl].filter((p) => p >= base).length <= maxHigh);
+}
+
+/**
+ * The steps to run a batch: blocked where blocking applies, else one plain step per op. Ops on
+ * global positions run in staged windows where those can hold them; otherwise the batch is routed
+ * first (global targets swapped with local positions, `routeGlobalTargets`).
  */
 export function blockedSteps(state: ChunkedState, ops: readonly KernelOp[], opts: BlockingOptions): readonly BlockStep[] {
-  if (blockingApplies(state.chunkBits, opts)) return scheduleBlocks(ops, state.chunkBits, opts);
-  return ops.map((op) => ({ kind: 'op', op }));
+  const { numQubits, chunkBits } = state;
+  if (stagesGlobals(ops, chunkBits, opts)) return scheduleBlocks(ops, numQubits, chunkBits, opts, true);
+  const routed = routeGlobalTargets(ops, numQubits, chunkBits);
+  if (blockingApplies(chunkBits, opts)) return scheduleBlocks(routed, numQubits, chunkBits, opts);
+  return routed.map((op) => ({ kind: 'op', op }));
 }
 
 /** Slices per thread of a plain op when threads take work from the ticket counter. */
@@ -223,7 +256,7 @@ const TICKETS_PER_THREAD = 8;
 
 const chunkStates = new WeakMap<ChunkedState, ChunkedState[]>();
 
-/** Each chunk of a state as a one-chunk state (windows never reach global positions). */
+/** Each chunk of a state as a one-chunk state (in-place windows never reach global positions). */
 function singleChunks(state: ChunkedState): ChunkedState[] {
   let list = chunkStates.get(state);
   if (!list) {
@@ -231,6 +264,13 @@ function singleChunks(state: ChunkedState): ChunkedState[] {
     chunkStates.set(state, list);
   }
   return list;
+}
+
+/** `deposit` for indices of any size below 2^53 (staged windows address the whole state). */
+function depositWide(g: number, positions: Int32Array): number {
+  let v = 0;
+  for (let j = 0; j < positions.length; j++, g = Math.floor(g / 2)) if (g % 2 === 1) v += 2 ** positions[j];
+  return v;
 }
 
 /** Spreads the bits of `g` over the given ascending positions. */
@@ -262,10 +302,12 @@ export function runSteps(
     } else {
       const chunks = singleChunks(state);
       const perChunk = 2 ** st.fixed.length;
-      const groups = chunks.length * perChunk;
-      const staged = groupBuffer && st.staged;
+      const staged = st.staged;
+      if (staged && !groupBuffer) throw new Error('runSteps: a staged window needs a group buffer provider');
+      // Staged windows number their groups over the whole state (`fixed` may hold global positions).
+      const groups = staged ? perChunk : chunks.length * perChunk;
       const run = staged
-        ? stagedRun(state, staged, st.fixed, perChunk, groupBuffer(state, staged.set.length), kernel, part)
+        ? stagedRun(state, staged, st.fixed, groupBuffer!(state, staged.set.length), kernel, part)
         : (g: number): void => {
             const restrict: Restriction = { fixed: st.fixed, values: deposit(g % perChunk, st.fixed) };
             const sub = chunks[Math.floor(g / perChunk)];
@@ -281,22 +323,29 @@ export function runSteps(
   }
 }
 
-/** Runs one group of a staged window: copy in run by run, apply the ops in the buffer, copy back. */
-function stagedRun(
-  state: ChunkedState, w: StagedWindow, fixed: Int32Array, perChunk: number, buffer: ChunkedState, kernel: ApplyKernel, part: number,
-): (g: number) => void {
+/**
+ * Runs one group of a staged window: copy in run by run, apply the ops in the buffer, copy back.
+ * A run never crosses a chunk (its bits are all below the chunk's), but the runs of one group may
+ * come from different chunks when the window's set holds global positions.
+ */
+function stagedRun(state: ChunkedState, w: StagedWindow, fixed: Int32Array, buffer: ChunkedState, kernel: ApplyKernel, part: number): (g: number) => void {
   const buf = buffer.chunks[0];
   const runFloats = 2 * 2 ** w.runBits;
   const offsets = w.runOffsets;
+  const chunkSize = 2 ** state.chunkBits;
+  const chunkOf = new Int32Array(offsets.length);
+  const fromOf = new Float64Array(offsets.length);
   return (g) => {
-    const chunk = state.chunks[Math.floor(g / perChunk)];
-    const at = 2 * deposit(g % perChunk, fixed);
+    const at = depositWide(g, fixed);
     for (let r = 0; r < offsets.length; r++) {
-      const from = at + 2 * offsets[r];
-      buf.set(chunk.subarray(from, from + runFloats), r * runFloats);
+      const index = at + offsets[r];
+      const c = Math.floor(index / chunkSize);
+      chunkOf[r] = c;
+      const from = (fromOf[r] = 2 * (index - c * chunkSize));
+      buf.set(state.chunks[c].subarray(from, from + runFloats), r * runFloats);
     }
     for (const op of w.ops) kernel(buffer, op, 0, 1, part);
-    for (let r = 0; r < offsets.length; r++) chunk.set(buf.subarray(r * runFloats, (r + 1) * runFloats), at + 2 * offsets[r]);
+    for (let r = 0; r < offsets.length; r++) state.chunks[chunkOf[r]].set(buf.subarray(r * runFloats, (r + 1) * runFloats), fromOf[r]);
   };
 }
 

@@ -12,7 +12,6 @@ import { allocWasmState, releaseWasmState } from './wasm.js';
 import { ResourceError } from '../formats/errors.js';
 import { Rng, randomSeed } from './rng.js';
 import { fuseForEngine, fuseGates, type FusedOp } from './fusion.js';
-import { routeGlobalTargets } from './global-qubits.js';
 import { blockedSteps, defaultBlocking, runSteps, SV_GROUP_BUFFER, type BlockingOptions, type GroupBufferProvider } from './cache-blocking.js';
 import { SV_APPLY, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import {
@@ -89,9 +88,8 @@ export function localExecutor(backend?: string, blocking?: BlockingOptions): SvE
     },
     apply(state, ops) {
       const kernel = getKernel<ApplyKernel>(SV_APPLY, backend);
-      const routed = routeGlobalTargets(ops, state.numQubits, state.chunkBits);
       const groups = getKernel<GroupBufferProvider>(SV_GROUP_BUFFER, backend);
-      runSteps(state, blockedSteps(state, routed, blockingFor(state, blocking)), kernel, 0, 1, undefined, undefined, groups);
+      runSteps(state, blockedSteps(state, ops, blockingFor(state, blocking)), kernel, 0, 1, undefined, undefined, groups);
     },
   };
 }

@@ -8,6 +8,11 @@
  * The local qubit evicted is the one needed again latest (Belady's rule) among the highest local
  * positions, whose runs stay long (memcpy speed): on the 30-qubit grid circuit at fuse 4 this cut
  * the exchanges from 30 to 21.
+ *
+ * With the default cache blocking this is the fallback: staged windows (cache-blocking.ts) copy
+ * their runs from any chunk, so a batch whose global ops all fit a staged window is not routed at
+ * all (`stagesGlobals`). Routing remains for states too small to block, blocking without staging,
+ * and ops wider than a staged window.
  */
 import type { KernelOp } from './kernels.js';
 

@@ -13,7 +13,6 @@ import { blockingFor, localExecutor, type SvExecutor } from './engine.js';
 import { blockedSteps, runSteps, SV_GROUP_BUFFER, type BlockStep, type BlockingOptions, type GroupBufferProvider } from './cache-blocking.js';
 import { SV_APPLY, type Amps, type ApplyKernel, type ChunkedState } from './kernels.js';
 import { allocWasmState, attachChunk, chunkMemory, chunkVariant, chunkView, releaseWasmState, type SvWasmVariant } from './wasm.js';
-import { routeGlobalTargets } from './global-qubits.js';
 import { statePrecision } from './state.js';
 
 /**
@@ -173,8 +172,7 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
         if (state === shared && !allStarted(helpers)) return whenStarted(helpers).then(() => executor.apply(state, ops));
         const kernel = getKernel<ApplyKernel>(SV_APPLY, chosen);
         const groups = getKernel<GroupBufferProvider>(SV_GROUP_BUFFER, chosen);
-        const routed = routeGlobalTargets(ops, state.numQubits, state.chunkBits);
-        const steps = blockedSteps(state, routed, blockingFor(state, blocking));
+        const steps = blockedSteps(state, ops, blockingFor(state, blocking));
         if (state !== shared) {
           runSteps(state, steps, kernel, 0, 1, undefined, undefined, groups);
           return;

@@ -4,7 +4,7 @@ import { Rng } from '../../src/statevector/rng.js';
 import { simulateStatevector } from '../../src/statevector/reference.js';
 import { StatevectorEngine, planCircuit } from '../../src/statevector/engine.js';
 import { threadExecutor } from '../../src/statevector/threads.node.js';
-import { scheduleBlocks, type BlockingOptions } from '../../src/statevector/cache-blocking.js';
+import { blockedSteps, blockingApplies, scheduleBlocks, stagesGlobals, type BlockingOptions } from '../../src/statevector/cache-blocking.js';
 import { routeGlobalTargets } from '../../src/statevector/global-qubits.js';
 import type { KernelOp } from '../../src/statevector/kernels.js';
 import { randomCircuit, maxDiff } from './sv-helpers.js';
@@ -13,16 +13,24 @@ const touched = (op: KernelOp): number[] => [...op.pos, ...op.ctrl];
 
 test('cache blocking: the schedule is a reordering that keeps every position\'s op order, and windows stay in their set', () => {
   const rng = new Rng(5);
-  let windows = 0, windowOps = 0, staged = 0;
-  for (let trial = 0; trial < 40; trial++) {
+  let windows = 0, windowOps = 0, staged = 0, globalBatches = 0, routedBatches = 0;
+  for (let trial = 0; trial < 60; trial++) {
     const n = 8 + (trial % 6);
     const chunkBits = trial % 3 === 0 ? n - 2 : n;
     const fuse = 1 + (trial % 4);
-    const opts: BlockingOptions = { blockBits: 4 + (trial % 3), high: trial % 4, stage: trial % 5 < 2 ? undefined : { extraHigh: trial % 3, from: 2 + (trial % 7) } };
+    const opts: BlockingOptions = { blockBits: 4 + (trial % 3), high: trial % 4, stage: trial % 5 < 2 ? undefined : { extraHigh: trial % 5, from: 2 + (trial % 7) } };
     for (const step of planCircuit(randomCircuit(n, 60, rng), fuse)) {
       if (step.kind !== 'ops') continue;
-      const ops = routeGlobalTargets(step.ops, n, chunkBits);
-      const steps = scheduleBlocks(ops, chunkBits, opts);
+      // Ops on global positions go to staged windows where they fit, else the batch is routed.
+      const globalsStaged = stagesGlobals(step.ops, chunkBits, opts);
+      const ops = globalsStaged ? step.ops : routeGlobalTargets(step.ops, n, chunkBits);
+      if (n > chunkBits && blockingApplies(chunkBits, opts)) {
+        if (globalsStaged) globalBatches++;
+        else routedBatches++;
+      }
+      if (!blockingApplies(chunkBits, opts)) continue;
+      const steps = scheduleBlocks(ops, n, chunkBits, opts, globalsStaged);
+      assert.equal(blockedSteps({ numQubits: n, chunkBits, chunks: [] }, step.ops, opts), steps, 'blockedSteps gives the same schedule');
       const flat: KernelOp[] = [];
       for (const st of steps) {
         if (st.kind === 'op') flat.push(st.op);
@@ -34,10 +42,12 @@ test('cache blocking: the schedule is a reordering that keeps every position\'s 
           assert.ok(st.ops.length >= (st.staged ? 1 : 2), 'a window holds at least two ops unless staged');
           const fixed = new Set(st.fixed);
           const high = st.staged ? opts.high + opts.stage!.extraHigh : opts.high;
+          // Staged groups are numbered over the whole state, in-place ones within a chunk.
+          const top = st.staged ? n : chunkBits;
           if (st.staged) {
             // The buffer holds the window's set in ascending order; each op moves to its positions' ranks.
             const w = st.staged!;
-            assert.deepEqual([...w.set], [...Array(chunkBits).keys()].filter((p) => !fixed.has(p)));
+            assert.deepEqual([...w.set], [...Array(n).keys()].filter((p) => !fixed.has(p)));
             assert.ok(w.runBits >= opts.blockBits - high && (w.runBits === 0 || w.set[w.runBits - 1] === w.runBits - 1));
             assert.equal(w.runOffsets.length, 2 ** (opts.blockBits - w.runBits));
             st.ops.forEach((op, j) => {
@@ -48,15 +58,17 @@ test('cache blocking: the schedule is a reordering that keeps every position\'s 
             // Runs ascend and never overlap.
             for (let r = 1; r < w.runOffsets.length; r++) assert.ok(w.runOffsets[r] >= w.runOffsets[r - 1] + 2 ** w.runBits);
           } else if (!opts.stage) assert.equal(st.staged, undefined);
-          // The set: all local positions not fixed; exactly blockBits of them.
-          assert.equal(chunkBits - fixed.size, opts.blockBits);
-          for (const p of st.fixed) assert.ok(p >= opts.blockBits - high && p < chunkBits);
+          // The set: all positions below `top` not fixed; exactly blockBits of them.
+          assert.equal(top - fixed.size, opts.blockBits);
+          for (const p of st.fixed) assert.ok(p >= opts.blockBits - high && p < top);
           const used = new Set(st.ops.flatMap(touched).filter((p) => p >= opts.blockBits - opts.high));
           // Staged exactly when the first op reaches stage.from; in-place windows never reach it.
-          const reaches = (op: KernelOp): boolean => opts.stage !== undefined && touched(op).some((p) => p >= opts.stage!.from);
+          const reaches = (op: KernelOp): boolean => opts.stage !== undefined && touched(op).some((p) => p >= Math.min(opts.stage!.from, chunkBits));
           assert.equal(st.staged !== undefined, reaches(st.ops[0]));
           if (!st.staged) assert.ok(used.size <= opts.high && !st.ops.some(reaches));
-          for (const op of st.ops) for (const p of touched(op)) assert.ok(p < chunkBits && !fixed.has(p), `position ${p} outside the window's set`);
+          for (const op of st.ops) for (const p of touched(op)) assert.ok(p < top && !fixed.has(p), `position ${p} outside the window's set`);
+          // Only batches that stage their global ops have them in windows.
+          if (!globalsStaged) assert.ok(st.ops.every((op) => touched(op).every((p) => p < chunkBits)));
           flat.push(...st.ops);
         }
       }
@@ -73,24 +85,30 @@ test('cache blocking: the schedule is a reordering that keeps every position\'s 
   }
   assert.ok(windows > 20 && windowOps > 2 * windows, `windows were formed (${windows} windows, ${windowOps} ops)`);
   assert.ok(staged > 10 && staged < windows, `some windows staged, not all (${staged} of ${windows})`);
+  assert.ok(globalBatches > 3 && routedBatches > 3, `batches with global ops staged (${globalBatches}) and routed (${routedBatches})`);
 });
 
 test('cache blocking: blocked runs (in place and staged) equal the reference and unblocked runs, bit-identical for 1, 2 and 3 threads, both backends, tiny chunks', async () => {
   const rng = new Rng(31);
-  let stagedRun = 0;
+  let stagedRun = 0, globalRun = 0;
   for (let trial = 0; trial < 6; trial++) {
     const n = 8 + trial;
     const c = randomCircuit(n, 50, rng);
     const want = simulateStatevector(c);
-    for (const stage of [false, true]) {
-      const blocking: BlockingOptions = { blockBits: 4 + (trial % 2), high: 1 + (trial % 3), stage: stage ? { extraHigh: 1 + (trial % 2), from: n - 3 } : undefined };
+    // No staging; staging with a few extra positions; staging wide enough for every op on global
+    // positions (no routing: runs come from several chunks).
+    for (const extraHigh of [0, 1 + (trial % 2), 4]) {
+      const blocking: BlockingOptions = { blockBits: 4 + (trial % 2), high: 1 + (trial % 3), stage: extraHigh ? { extraHigh, from: n - 3 } : undefined };
       for (const backend of ['js', 'wasm-simd']) {
         for (const chunkBits of [30, n - 2]) {
           for (const precision of ['double', 'single'] as const) {
             const fuse = 1 + (trial % 4);
             const cb = Math.min(n, chunkBits);
             for (const st of planCircuit(c, fuse)) {
-              if (st.kind === 'ops') stagedRun += scheduleBlocks(routeGlobalTargets(st.ops, n, cb), cb, blocking).filter((b) => b.kind === 'window' && b.staged).length;
+              if (st.kind !== 'ops') continue;
+              const staged = blockedSteps({ numQubits: n, chunkBits: cb, chunks: [] }, st.ops, blocking).flatMap((b) => (b.kind === 'window' && b.staged ? [b.staged] : []));
+              stagedRun += staged.length;
+              globalRun += staged.filter((w) => w.set[w.set.length - 1] >= cb).length;
             }
             const plain = await new StatevectorEngine({ maxChunkBits: chunkBits, executor: () => threadExecutor(1, backend, { blockBits: 0, high: 0 }) }).run(c, {
               statevector: true, precision, fuse,
@@ -110,14 +128,14 @@ test('cache blocking: blocked runs (in place and staged) equal the reference and
       }
     }
   }
-  assert.ok(stagedRun > 20, `staged windows ran (${stagedRun})`);
+  assert.ok(stagedRun > 20 && globalRun > 20, `staged windows ran (${stagedRun}, ${globalRun} of them on global positions)`);
 });
 
 test('cache blocking: engine option, trajectories and the default blocking on a state of many groups', async () => {
   const rng = new Rng(12);
   const c = randomCircuit(11, 40, rng);
   const want = simulateStatevector(c);
-  const windows = planCircuit(c, 3).flatMap((st) => (st.kind === 'ops' ? scheduleBlocks(st.ops, 11, { blockBits: 5, high: 2 }) : []));
+  const windows = planCircuit(c, 3).flatMap((st) => (st.kind === 'ops' ? scheduleBlocks(st.ops, 11, 11, { blockBits: 5, high: 2 }) : []));
   assert.ok(windows.some((st) => st.kind === 'window'), 'the run below goes through windows');
   const r = await new StatevectorEngine({ blocking: { blockBits: 5, high: 2 } }).run(c, { statevector: true, precision: 'double', fuse: 3 });
   assert.ok(maxDiff(r.statevector!, want) < 1e-10);
