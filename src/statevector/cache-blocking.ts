@@ -66,8 +66,8 @@ export interface BlockingOptions {
   /**
    * Windows may also be *staged* (`StagedWindow`): copied run by run into a per-thread buffer,
    * worked on there, copied back. A window is staged when its first op touches a position from
-   * `stage.from` up; it may then hold up to `high + stage.extraHigh` high positions, or a single
-   * op. In-place windows take no op that touches such a position. Why: kernels working in place
+   * `stage.from` up or a global one; it may then hold up to `high + stage.extraHigh` high
+   * positions, or a single op. In-place windows take no op that touches such a position. Why: kernels working in place
    * write back interleaved strided streams, and on the development machine streams whose distance
    * is a multiple of 256 MiB ran at a fifth of the copy bandwidth, while runs copied whole move at
    * memcpy speed. Staging costs the two copies, so windows that run well in place stay in place
