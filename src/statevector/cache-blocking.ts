@@ -214,7 +214,7 @@ function stagedWindow(ops: readonly KernelOp[], base: number, high: ReadonlySet<
   let runBits = 0;
   while (runBits < set.length && set[runBits] === runBits) runBits++;
   const above = set.subarray(runBits);
-  const runOffsets = Float64Array.from({ length: 2 ** above.length }, (_, r) => depositWide(r, above));
+  const runOffsets = Float64Array.from({ length: 2 ** above.length }, (_, r) => deposit(r, above));
   const rank = new Map<number, number>();
   set.forEach((p, j) => rank.set(p, j));
   const local = (ps: Int32Array): Int32Array => Int32Array.from(ps, (p) => rank.get(p)!);
@@ -266,17 +266,13 @@ function singleChunks(state: ChunkedState): ChunkedState[] {
   return list;
 }
 
-/** `deposit` for indices of any size below 2^53 (staged windows address the whole state). */
-function depositWide(g: number, positions: Int32Array): number {
-  let v = 0;
-  for (let j = 0; j < positions.length; j++, g = Math.floor(g / 2)) if (g % 2 === 1) v += 2 ** positions[j];
-  return v;
-}
-
-/** Spreads the bits of `g` over the given ascending positions. */
+/**
+ * Spreads the bits of `g` over the given ascending positions, in double arithmetic: staged windows
+ * address the whole state, whose indices may pass 2^31.
+ */
 function deposit(g: number, positions: Int32Array): number {
   let v = 0;
-  for (let j = 0; j < positions.length; j++) if ((g >>> j) & 1) v |= 1 << positions[j];
+  for (let j = 0; j < positions.length; j++, g = Math.floor(g / 2)) if (g % 2 === 1) v += 2 ** positions[j];
   return v;
 }
 
@@ -301,16 +297,17 @@ export function runSteps(
       } else kernel(state, st.op, part, parts);
     } else {
       const chunks = singleChunks(state);
-      const perChunk = 2 ** st.fixed.length;
+      // Assignments of the fixed positions: the groups of a staged window (`fixed` may hold global
+      // positions), the groups of each chunk for an in-place one.
+      const values = 2 ** st.fixed.length;
       const staged = st.staged;
       if (staged && !groupBuffer) throw new Error('runSteps: a staged window needs a group buffer provider');
-      // Staged windows number their groups over the whole state (`fixed` may hold global positions).
-      const groups = staged ? perChunk : chunks.length * perChunk;
+      const groups = staged ? values : chunks.length * values;
       const run = staged
         ? stagedRun(state, staged, st.fixed, groupBuffer!(state, staged.set.length), kernel, part)
         : (g: number): void => {
-            const restrict: Restriction = { fixed: st.fixed, values: deposit(g % perChunk, st.fixed) };
-            const sub = chunks[Math.floor(g / perChunk)];
+            const restrict: Restriction = { fixed: st.fixed, values: deposit(g % values, st.fixed) };
+            const sub = chunks[Math.floor(g / values)];
             for (const op of st.ops) kernel(sub, op, 0, 1, part, restrict);
           };
       if (claim) for (let g = claim(); g < groups; g = claim()) run(g);
@@ -336,7 +333,7 @@ function stagedRun(state: ChunkedState, w: StagedWindow, fixed: Int32Array, buff
   const chunkOf = new Int32Array(offsets.length);
   const fromOf = new Float64Array(offsets.length);
   return (g) => {
-    const at = depositWide(g, fixed);
+    const at = deposit(g, fixed);
     for (let r = 0; r < offsets.length; r++) {
       const index = at + offsets[r];
       const c = Math.floor(index / chunkSize);
