@@ -50,6 +50,11 @@ export const DEFAULT_SV_MEMORY_LIMIT = 16 * 1024 ** 3;
 export interface SvExecutor {
   /** Allocates a state (threads need shared memory). */
   alloc(n: number, precision: Precision, maxChunkBits: number): ChunkedState;
+  /**
+   * Readies a state just allocated, before anything reads or writes it (the thread pool faults its
+   * fresh memory in on every thread). Optional; the engine calls it right after `alloc`.
+   */
+  prepare?(state: ChunkedState): Promise<void> | void;
   /** Applies ops in order. */
   apply(state: ChunkedState, ops: readonly KernelOp[]): Promise<void> | void;
   /**
@@ -213,6 +218,7 @@ export class StatevectorEngine implements Engine {
     try {
       const steps = planCircuit(circuit, fuse);
       const state = exec.alloc(n, precision, chunkBits);
+      await exec.prepare?.(state);
       const hasMeasure = circuit.operations.some((o) => o.kind === 'measure');
       const measures = circuit.operations.filter((o) => o.kind === 'measure');
       const clbits = new Uint8Array(circuit.numClbits);

@@ -256,3 +256,23 @@ export function expectation(s: ChunkedState, observable: PauliSum): number {
   }
   return total / nrm;
 }
+
+/** Elements per 4 KiB page of a chunk view. */
+function pageElements(view: Amps): number {
+  return 4096 / view.BYTES_PER_ELEMENT;
+}
+
+/** Whole 4 KiB pages of a chunk view (a chunk under a page has none to fault in). */
+export function chunkPageCount(view: Amps): number {
+  return Math.floor(view.length / pageElements(view));
+}
+
+/**
+ * Faults in pages [from, to) of a fresh chunk by storing a zero in the last element of each 4 KiB
+ * page. Only for chunks that still hold |0…0⟩ (which sets element 0 alone): a store that kept any
+ * value would have to read first, which maps the shared zero page and faults twice.
+ */
+export function faultPages(view: Amps, from: number, to: number): void {
+  const step = pageElements(view);
+  for (let p = from; p < to; p++) view[p * step + step - 1] = 0;
+}

@@ -10,9 +10,9 @@
 import { getKernel, resolveBackend } from '../backend/registry.js';
 import type { Precision } from '../engine/types.js';
 import { blockingFor, localExecutor, type SvExecutor } from './engine.js';
-import { blockedSteps, runSteps, SV_GROUP_BUFFER, type BlockStep, type BlockingOptions, type GroupBufferProvider } from './cache-blocking.js';
+import { blockedSteps, faultStep, runSteps, SV_GROUP_BUFFER, type BlockStep, type BlockingOptions, type GroupBufferProvider } from './cache-blocking.js';
 import { SV_APPLY, type Amps, type ApplyKernel, type ChunkedState } from './kernels.js';
-import { allocWasmState, attachChunk, chunkMemory, chunkVariant, chunkView, releaseWasmState, type SvWasmVariant } from './wasm.js';
+import { allocWasmState, takeUnfaulted, attachChunk, chunkMemory, chunkVariant, chunkView, releaseWasmState, type SvWasmVariant } from './wasm.js';
 import { statePrecision } from './state.js';
 
 /**
@@ -140,12 +140,30 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
       });
       attachedTo = token;
     };
+    // Runs steps on the shared state with every thread (once the workers run), others here.
+    const run = (state: ChunkedState, steps: readonly BlockStep[]): Promise<void> | void => {
+      if (poolError) throw poolError;
+      if (!ctlBuf) throw new Error('threadExecutor: apply before alloc');
+      if (state === shared && !allStarted(helpers)) return whenStarted(helpers).then(() => run(state, steps));
+      const kernel = getKernel<ApplyKernel>(SV_APPLY, chosen);
+      const groups = getKernel<GroupBufferProvider>(SV_GROUP_BUFFER, chosen);
+      if (state !== shared) {
+        runSteps(state, steps, kernel, 0, 1, undefined, undefined, groups);
+        return;
+      }
+      attach();
+      const ctl = new Int32Array(ctlBuf);
+      for (const w of helpers) w.postMessage({ type: 'steps', steps } satisfies ThreadsMessage);
+      runSteps(state, steps, kernel, 0, threads, () => barrier(ctl, threads), () => Atomics.add(ctl, 2, 1), groups);
+      if (poolError) throw poolError;
+    };
     const executor: SvExecutor = {
       alloc(n, precision, bits) {
         let state: ChunkedState;
         let bufs: Array<WebAssembly.Memory | SharedArrayBuffer>;
         if (chosen === 'wasm-simd') {
-          state = allocWasmState(n, precision, bits);
+          // The state the workers share is faulted in by every thread (`prepare`).
+          state = allocWasmState(n, precision, bits, shared !== undefined);
           bufs = state.chunks.map((c) => chunkMemory(c)!);
         } else {
           const chunkBits = Math.min(n, bits);
@@ -166,22 +184,12 @@ export function createThreadPool(spawn: SpawnThreadWorker): ThreadPool {
         }
         return state;
       },
+      prepare(state) {
+        const fresh = state === shared ? takeUnfaulted(state) : [];
+        if (fresh.length) return run(state, [faultStep(fresh)]);
+      },
       apply(state, ops) {
-        if (poolError) throw poolError;
-        if (!ctlBuf) throw new Error('threadExecutor: apply before alloc');
-        if (state === shared && !allStarted(helpers)) return whenStarted(helpers).then(() => executor.apply(state, ops));
-        const kernel = getKernel<ApplyKernel>(SV_APPLY, chosen);
-        const groups = getKernel<GroupBufferProvider>(SV_GROUP_BUFFER, chosen);
-        const steps = blockedSteps(state, ops, blockingFor(state, blocking));
-        if (state !== shared) {
-          runSteps(state, steps, kernel, 0, 1, undefined, undefined, groups);
-          return;
-        }
-        attach();
-        const ctl = new Int32Array(ctlBuf);
-        for (const w of helpers) w.postMessage({ type: 'steps', steps } satisfies ThreadsMessage);
-        runSteps(state, steps, kernel, 0, threads, () => barrier(ctl, threads), () => Atomics.add(ctl, 2, 1), groups);
-        if (poolError) throw poolError;
+        return run(state, blockedSteps(state, ops, blockingFor(state, blocking)));
       },
       close() {
         // Let the workers drop the state's memory; the pool itself stays for the next run.

@@ -14,7 +14,7 @@ import { relaxedSimdAvailable } from '../backend/relaxed-simd.js';
 import { decodeWasmBase64 } from '../backend/wasm-binary.js';
 import { SV_APPLY, applyJs, partRange, planOp, restrictPlan, type Amps, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import type { Precision } from '../engine/types.js';
-import { MAX_CHUNK_LEVELS, stateBytes, statePrecision } from './state.js';
+import { MAX_CHUNK_LEVELS, chunkPageCount, faultPages, stateBytes, statePrecision } from './state.js';
 import { SV_GROUP_BUFFER, type GroupBufferProvider } from './cache-blocking.js';
 
 /** Bytes before the amplitudes: 15 scratch slots of 64 KiB (one per thread) plus a reserved page. */
@@ -159,8 +159,28 @@ function chunkPages(chunkBits: number, precision: Precision): number {
   return Math.ceil((STATE_OFFSET + stateBytes(chunkBits, precision)) / PAGE);
 }
 
-/** Allocates |0…0⟩ with each chunk in its own shared WebAssembly memory (reusing idle ones). */
-export function allocWasmState(n: number, precision: Precision, maxChunkBits: number): ChunkedState {
+/** Chunks in fresh memories left for the caller to fault in (`allocWasmState(…, false)`). */
+const unfaulted = new WeakSet<Amps>();
+
+/**
+ * Indices of the state's chunks in fresh memories not faulted in yet (allocated with `faultIn`
+ * false), each returned once. They must be faulted in (`faultPages`, e.g. by a `fault` step split
+ * across threads) before anything but |0…0⟩ is written to them.
+ */
+export function takeUnfaulted(state: ChunkedState): number[] {
+  const out: number[] = [];
+  state.chunks.forEach((c, i) => {
+    if (unfaulted.delete(c)) out.push(i);
+  });
+  return out;
+}
+
+/**
+ * Allocates |0…0⟩ with each chunk in its own shared WebAssembly memory (reusing idle ones).
+ * @param faultIn fault fresh memories in here, on the calling thread (default); else the caller
+ *   does it, see `takeUnfaulted`
+ */
+export function allocWasmState(n: number, precision: Precision, maxChunkBits: number, faultIn = true): ChunkedState {
   const chunkBits = Math.min(n, maxChunkBits);
   const numChunks = 2 ** (n - chunkBits);
   const pages = chunkPages(chunkBits, precision);
@@ -173,7 +193,8 @@ export function allocWasmState(n: number, precision: Precision, maxChunkBits: nu
     // at the barrier (26 qubits, 2 threads: a cold run cost 0.9–1.5 s more than a reused memory,
     // 0.15–0.6 s with this, occasionally 1.3–1.6 s when the host is slow to supply pages).
     if (reused) view.fill(0);
-    else for (let i = 0, step = 4096 / view.BYTES_PER_ELEMENT; i < view.length; i += step) view[i] = 0;
+    else if (faultIn) faultPages(view, 0, chunkPageCount(view));
+    else unfaulted.add(view);
     attachChunk(view, memory);
     chunks.push(view);
   }

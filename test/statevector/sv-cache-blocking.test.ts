@@ -33,8 +33,9 @@ test('cache blocking: the schedule is a reordering that keeps every position\'s 
       assert.equal(blockedSteps({ numQubits: n, chunkBits, chunks: [] }, step.ops, opts), steps, 'blockedSteps gives the same schedule');
       const flat: KernelOp[] = [];
       for (const st of steps) {
+        assert.notEqual(st.kind, 'fault', 'schedules hold no fault steps (executors add them)');
         if (st.kind === 'op') flat.push(st.op);
-        else {
+        else if (st.kind === 'window') {
           windows++;
           windowOps += st.ops.length;
           if (st.staged) staged++;

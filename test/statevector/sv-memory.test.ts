@@ -5,7 +5,11 @@ import { Rng } from '../../src/statevector/rng.js';
 import { simulateStatevector } from '../../src/statevector/reference.js';
 import { StatevectorEngine, localExecutor } from '../../src/statevector/engine.js';
 import { threadExecutor } from '../../src/statevector/threads.node.js';
-import { releaseIdleStateMemory, stateMemoryStats } from '../../src/statevector/wasm.js';
+import { allocWasmState, releaseIdleStateMemory, releaseWasmState, stateMemoryStats, takeUnfaulted } from '../../src/statevector/wasm.js';
+import { allocState } from '../../src/statevector/state.js';
+import { faultStep, runSteps } from '../../src/statevector/cache-blocking.js';
+import { SV_APPLY, type ApplyKernel } from '../../src/statevector/kernels.js';
+import { getKernel } from '../../src/backend/registry.js';
 import { randomCircuit, maxDiff } from './sv-helpers.js';
 
 // The tests of this file share the process-wide pool of idle state memories, so each starts by
@@ -73,4 +77,59 @@ test('sv memory: a chunking into more than 2^10 memories is refused before alloc
   });
   await assert.rejects(new StatevectorEngine({ maxChunkBits: 0 }).run(new Circuit(3).h(0), {}), /maxChunkBits must be a positive integer/);
   assert.equal(stateMemoryStats().created, before);
+});
+
+test('sv memory: fresh memories of a threaded run are faulted in by all threads (prepare) and the run equals the reference', async () => {
+  const rng = new Rng(77);
+  for (const [threads, chunkBits, precision] of [[2, 30, 'double'], [3, 8, 'single'], [2, 7, 'double']] as const) {
+    const before = fresh();
+    const c = randomCircuit(11, 40, rng);
+    const want = simulateStatevector(c);
+    let prepared = 0;
+    const e = new StatevectorEngine({
+      maxChunkBits: chunkBits,
+      executor: () => {
+        const ex = threadExecutor(threads, 'wasm-simd');
+        const prepare = ex.prepare!.bind(ex);
+        return {
+          ...ex,
+          alloc: ex.alloc.bind(ex),
+          apply: ex.apply.bind(ex),
+          close: ex.close?.bind(ex),
+          prepare: (state) => {
+            // The shared state arrives unfaulted (its chunks are faulted in here, on every thread).
+            prepared += state.chunks.length;
+            return prepare(state);
+          },
+        };
+      },
+    });
+    const sv = (await e.run(c, { statevector: true, precision, fuse: 3 })).statevector!;
+    assert.ok(stateMemoryStats().created - before >= 1, 'the run made fresh memories');
+    assert.equal(prepared, 2 ** (11 - Math.min(11, chunkBits)), 'prepare saw every chunk');
+    assert.ok(maxDiff(sv, want) < (precision === 'double' ? 1e-10 : 1e-4), `${threads} threads, chunks of 2^${chunkBits}`);
+  }
+});
+
+test('sv memory: a fault step stores one zero in the last element of every page of the listed chunks, however many threads share it', () => {
+  // 4 chunks of 2^11 complex128 amplitudes: 8 pages of 4 KiB each.
+  const state = allocState(13, 'double', 11);
+  const kernel = getKernel<ApplyKernel>(SV_APPLY, 'js');
+  for (const parts of [1, 2, 3, 5, 16]) {
+    for (const c of state.chunks) c.fill(7);
+    for (let part = 0; part < parts; part++) runSteps(state, [faultStep([0, 2, 3])], kernel, part, parts);
+    state.chunks.forEach((c, i) => {
+      const touched = i !== 1;
+      for (let e = 0; e < c.length; e++) {
+        const pageLast = e % 512 === 511;
+        assert.equal(c[e], touched && pageLast ? 0 : 7, `${parts} parts: chunk ${i} element ${e}`);
+      }
+    });
+  }
+  // Fresh memories left unfaulted are reported once each.
+  releaseIdleStateMemory();
+  const s = allocWasmState(9, 'single', 7, false);
+  assert.deepEqual(takeUnfaulted(s), [0, 1, 2, 3]);
+  assert.deepEqual(takeUnfaulted(s), []);
+  releaseWasmState(s);
 });
