@@ -20,7 +20,7 @@
  */
 import type { Precision } from '../engine/types.js';
 import { registerKernel } from '../backend/registry.js';
-import { allocState, chunkPageCount, faultPages, statePrecision } from './state.js';
+import { allocState, faultPageCount, faultPages, statePrecision } from './state.js';
 import { routeGlobalTargets } from './global-qubits.js';
 import { partRange, type ApplyKernel, type ChunkedState, type KernelOp, type Restriction } from './kernels.js';
 
@@ -48,7 +48,10 @@ export interface StagedWindow {
 export type BlockStep =
   | { readonly kind: 'op'; readonly op: KernelOp }
   | { readonly kind: 'fault'; readonly chunks: Int32Array }
-  /** `fixed`: the local positions outside the window's set, ascending (their values pick a group). */
+  /**
+   * `fixed`: the positions outside the window's set, ascending (their values pick a group): local
+   * ones for an in-place window (groups within each chunk), any position for a staged one.
+   */
   | { readonly kind: 'window'; readonly ops: readonly KernelOp[]; readonly fixed: Int32Array; readonly staged?: StagedWindow };
 
 /**
@@ -104,6 +107,15 @@ export function defaultBlocking(precision: Precision): BlockingOptions {
 const cache = new WeakMap<readonly KernelOp[], Map<string, readonly BlockStep[]>>();
 
 /**
+ * A staged window's shape: the positions below `base` plus up to `maxHigh` others (the one rule
+ * `scheduleBlocks` builds staged windows by and `stagesGlobals` checks ops against).
+ */
+function stagedShape(opts: BlockingOptions): { maxHigh: number; base: number } {
+  const maxHigh = Math.min(opts.blockBits, opts.high + (opts.stage?.extraHigh ?? 0));
+  return { maxHigh, base: opts.blockBits - maxHigh };
+}
+
+/**
  * The ops as a blocked schedule for a state of `numQubits` qubits in chunks of `chunkBits`. Unless
  * `globalsStaged` the ops must be routed (global positions only in local–global swaps, which stay
  * plain steps); with it (for a batch where `stagesGlobals` holds) staged windows also take ops on
@@ -122,9 +134,8 @@ export function scheduleBlocks(
 
   // In-place windows: the positions below inPlaceBase plus up to `high` others. Staged windows:
   // the positions below stagedBase plus up to maxHigh others.
-  const maxHigh = Math.min(blockBits, high + (stage?.extraHigh ?? 0));
+  const { maxHigh, base: stagedBase } = stagedShape(opts);
   const inPlaceBase = blockBits - high;
-  const stagedBase = blockBits - maxHigh;
   const m = ops.length;
   const positions = ops.map((op) => [...op.pos, ...op.ctrl]);
   const local = positions.map((ps) => ps.every((p) => p < chunkBits));
@@ -167,8 +178,8 @@ export function scheduleBlocks(
   while (emitted < m) {
     // Plain ops first when they lead (they cannot join any window).
     const lead = ready[0];
-    // A window is staged when its first op reaches `stage.from`; in-place windows take no op that
-    // does. An op too wide for an in-place window that does not reach it runs as a plain pass,
+    // A window is staged when its first op reaches `stage.from` or a global position; in-place
+    // windows take no such op. An op too wide for an in-place window that does not reach it runs as a plain pass,
     // which measured faster than staged at 26 qubits.
     const stagedLead = reachesStage(lead) && windowable(lead, stagedBase, maxHigh, true);
     const inPlace = !stagedLead && windowable(lead, inPlaceBase, high, false) && !reachesStage(lead);
@@ -235,10 +246,8 @@ export function blockingApplies(chunkBits: number, opts: BlockingOptions): boole
  * needs no routing (global-qubits.ts): ops with a global target then run only in staged windows.
  */
 export function stagesGlobals(ops: readonly KernelOp[], chunkBits: number, opts: BlockingOptions): boolean {
-  const { blockBits, high, stage } = opts;
-  if (!stage || stage.globals === false || !blockingApplies(chunkBits, opts)) return false;
-  const maxHigh = Math.min(blockBits, high + stage.extraHigh);
-  const base = blockBits - maxHigh;
+  if (!opts.stage || opts.stage.globals === false || !blockingApplies(chunkBits, opts)) return false;
+  const { maxHigh, base } = stagedShape(opts);
   return ops.every((op) => op.pos.every((p) => p < chunkBits) || [...op.pos, ...op.ctrl].filter((p) => p >= base).length <= maxHigh);
 }
 
@@ -295,7 +304,7 @@ export function runSteps(
   for (const st of steps) {
     if (st.kind === 'fault') {
       // The pages of the listed chunks, split evenly: threads take their page faults side by side.
-      const perChunk = st.chunks.length ? chunkPageCount(state.chunks[st.chunks[0]]) : 0;
+      const perChunk = st.chunks.length ? faultPageCount(state.chunks[st.chunks[0]]) : 0;
       const [p0, p1] = partRange(st.chunks.length * perChunk, part, parts);
       st.chunks.forEach((c, i) => {
         const lo = Math.max(p0 - i * perChunk, 0), hi = Math.min(p1 - i * perChunk, perChunk);

@@ -262,8 +262,8 @@ function pageElements(view: Amps): number {
   return 4096 / view.BYTES_PER_ELEMENT;
 }
 
-/** Whole 4 KiB pages of a chunk view (a chunk under a page has none to fault in). */
-export function chunkPageCount(view: Amps): number {
+/** Whole 4 KiB pages of a chunk view, the unit of `faultPages` (a chunk under a page has none). */
+export function faultPageCount(view: Amps): number {
   return Math.floor(view.length / pageElements(view));
 }
 

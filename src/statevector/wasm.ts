@@ -14,7 +14,7 @@ import { relaxedSimdAvailable } from '../backend/relaxed-simd.js';
 import { decodeWasmBase64 } from '../backend/wasm-binary.js';
 import { SV_APPLY, applyJs, partRange, planOp, restrictPlan, type Amps, type ApplyKernel, type ChunkedState, type KernelOp } from './kernels.js';
 import type { Precision } from '../engine/types.js';
-import { MAX_CHUNK_LEVELS, chunkPageCount, faultPages, stateBytes, statePrecision } from './state.js';
+import { MAX_CHUNK_LEVELS, faultPageCount, faultPages, stateBytes, statePrecision } from './state.js';
 import { SV_GROUP_BUFFER, type GroupBufferProvider } from './cache-blocking.js';
 
 /** Bytes before the amplitudes: 15 scratch slots of 64 KiB (one per thread) plus a reserved page. */
@@ -193,7 +193,7 @@ export function allocWasmState(n: number, precision: Precision, maxChunkBits: nu
     // at the barrier (26 qubits, 2 threads: a cold run cost 0.9–1.5 s more than a reused memory,
     // 0.15–0.6 s with this, occasionally 1.3–1.6 s when the host is slow to supply pages).
     if (reused) view.fill(0);
-    else if (faultIn) faultPages(view, 0, chunkPageCount(view));
+    else if (faultIn) faultPages(view, 0, faultPageCount(view));
     else unfaulted.add(view);
     attachChunk(view, memory);
     chunks.push(view);

@@ -90,12 +90,9 @@ test('sv memory: fresh memories of a threaded run are faulted in by all threads 
       maxChunkBits: chunkBits,
       executor: () => {
         const ex = threadExecutor(threads, 'wasm-simd');
-        const prepare = ex.prepare!.bind(ex);
+        const prepare = ex.prepare!;
         return {
           ...ex,
-          alloc: ex.alloc.bind(ex),
-          apply: ex.apply.bind(ex),
-          close: ex.close?.bind(ex),
           prepare: (state) => {
             // The shared state arrives unfaulted (its chunks are faulted in here, on every thread).
             prepared += state.chunks.length;
