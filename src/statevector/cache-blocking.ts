@@ -179,8 +179,8 @@ export function scheduleBlocks(
     // Plain ops first when they lead (they cannot join any window).
     const lead = ready[0];
     // A window is staged when its first op reaches `stage.from` or a global position; in-place
-    // windows take no such op. An op too wide for an in-place window that does not reach it runs as a plain pass,
-    // which measured faster than staged at 26 qubits.
+    // windows take no such op. An op too wide for an in-place window that does not reach it runs
+    // as a plain pass, which measured faster than staged at 26 qubits.
     const stagedLead = reachesStage(lead) && windowable(lead, stagedBase, maxHigh, true);
     const inPlace = !stagedLead && windowable(lead, inPlaceBase, high, false) && !reachesStage(lead);
     if (!inPlace && !stagedLead) {
