@@ -94,3 +94,23 @@ test('slicing with reconfiguration passes that skip cheap nodes (minShare) stays
     close(run.result, einsumDirect(p, tensors));
   }
 });
+
+test('sliced search with independent annealing runs: several runs, an exact sliced plan within the width, the right result', () => {
+  for (let seed = 1; seed <= 3; seed++) {
+    const { p, tensors, target } = sliceCase(seed * 61, 12, 16, seed, 3, true);
+    // 1 s of budget: annealing gets at least 35% of it, about seven 0.05 s runs.
+    const h = hyperOptimize(p, { timeSeconds: 1, objective: 'sliced', maxWidth: target, seed, annealRunSeconds: 0.05 });
+    assertValid(h.tree, p.inputs.length);
+    assert.ok(h.sliced && h.slicedCost);
+    assert.equal(h.best.params.annealRunsIndependent, 1);
+    assert.ok(Number(h.best.params.annealRuns) >= 2, `annealing runs: ${h.best.params.annealRuns}`);
+    const exact = h.tree.cost(h.sliced);
+    assert.ok(exact.width <= target + 1e-9);
+    assert.equal(h.slicedCost.multiplyAdds, exact.multiplyAdds);
+    close(slicedSum(p, tensors, h.tree, h.sliced).result, einsumDirect(p, tensors));
+  }
+  // Move-bounded (deterministic) searches keep the chained runs.
+  const { p, target } = sliceCase(7, 10, 14, 1, 3, true);
+  const d = hyperOptimize(p, { maxTrials: 4, timeSeconds: 60, objective: 'sliced', maxWidth: target, seed: 2, annealRunSeconds: 0.001 });
+  assert.equal(d.best.params.annealRunsIndependent, 0);
+});

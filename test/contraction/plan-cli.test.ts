@@ -30,6 +30,8 @@ test('taizhang plan writes a valid plan that matches the amplitude network', asy
     assert.equal(code, 0);
     const summary = JSON.parse(lines[0]);
     assert.ok(summary.width <= 4);
+    assert.equal(typeof summary.search.finder, 'string');
+    assert.equal(typeof summary.search.annealRuns, 'number', 'the sliced search reports its annealing runs');
     const plan = parsePlan(readFileSync(out, 'utf8'));
     const problem = toProblem(amplitudeNetwork(circuit, '010101010'));
     checkPlan(plan, problem);

@@ -97,6 +97,9 @@ export const planCommand: Command = {
         log10Flops: Math.log10(c.flops), log10MultiplyAdds: Math.log10(c.multiplyAdds), flops: c.flops, multiplyAdds: c.multiplyAdds, width: c.width,
         slices: c.slices, overhead: c.overhead, seconds, trials: hyper.trials, tensors: problem.inputs.length,
         fingerprint: plan.fingerprint, ...(flags.output ? { plan: flags.output } : {}),
+        // Where the winning search's result came from: its finder parameters and the costs
+        // before re-planning and annealing (log10 multiply-adds), and its annealing runs.
+        search: { finder: hyper.best.finder, ...hyper.best.params },
       }));
     } else {
       console.log(`tensors        ${problem.inputs.length}`);

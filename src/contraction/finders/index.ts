@@ -126,6 +126,14 @@ export interface HyperOptions {
   annealShare?: number;
   /** Number of annealing runs the annealing share is split into, each from the best so far (default 2). */
   annealRestarts?: number;
+  /**
+   * Length of one annealing run in seconds (default 20). When the annealing share holds at least
+   * two such runs, it is spent on independent runs of about this length, all from the re-planned
+   * result, and the cheapest is kept; otherwise on `annealRestarts` chained runs. Runs from the
+   * same start spread widely, so on m=20 at width 27 (12 fixed starts) the best of three 20 s runs
+   * beat one 60 s run and two chained 30 s runs (docs/contraction.md, session 17).
+   */
+  annealRunSeconds?: number;
   /** Share of SPR (prune-and-regraft) moves in the annealing runs (`annealSliced`'s `sprRate`; default 0). */
   annealSprRate?: number;
 }
@@ -290,20 +298,29 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
       }
     }
     if (annealShare > 0) {
-      const restarts = Math.max(1, options.annealRestarts ?? 2);
       const end = t0 + 0.97 * budget;
-      for (let k = 0; k < restarts; k++) {
+      const runMs = 1000 * Math.max(0.001, options.annealRunSeconds ?? 20);
+      // Independent runs need a fixed start; with `maxTrials` (deterministic, move-bounded runs)
+      // the runs stay chained.
+      const independent = options.maxTrials === undefined && end - Date.now() >= 2 * runMs;
+      const runs = independent ? Math.floor((end - Date.now()) / runMs) : Math.max(1, options.annealRestarts ?? 2);
+      const start = sl;
+      let done = 0;
+      for (let k = 0; k < runs; k++) {
         const now = Date.now();
         if (now >= end) break;
-        const a = annealSliced(sl, {
-          maxWidth, seed: Math.floor(rand() * 2 ** 31), deadline: now + (end - now) / (restarts - k), sprRate: options.annealSprRate ?? 0,
+        done++;
+        const a = annealSliced(independent ? start : sl, {
+          maxWidth, seed: Math.floor(rand() * 2 ** 31), deadline: now + (end - now) / (runs - k), sprRate: options.annealSprRate ?? 0,
           ...(options.maxTrials !== undefined ? { maxMoves: 2000 * options.maxTrials } : {}),
         });
         if (a.cost.multiplyAdds < sl.cost.multiplyAdds) {
-          slInfo = { ...slInfo, params: { ...slInfo.params, beforeAnneal: slInfo.params.beforeAnneal ?? Math.log10(sl.cost.multiplyAdds) } };
+          slInfo = { ...slInfo, params: { ...slInfo.params, beforeAnneal: slInfo.params.beforeAnneal ?? Math.log10(start.cost.multiplyAdds) } };
           sl = a;
         }
       }
+      // Provenance: how many annealing runs there were, and whether they were independent.
+      slInfo = { ...slInfo, params: { ...slInfo.params, annealRuns: done, annealRunsIndependent: independent ? 1 : 0 } };
     }
     const slScore = objectiveScore(sl.cost, objective === 'sliced' ? 'sliced' : objective, maxWidth);
     result = {
