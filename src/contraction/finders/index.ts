@@ -124,7 +124,7 @@ export interface HyperOptions {
    * `limit` objectives the final tree is annealed without slicing from 88% to 97% when this is > 0.
    */
   annealShare?: number;
-  /** Number of annealing runs the annealing share is split into, each from the best so far (default 2). */
+  /** Number of chained annealing runs (each from the best so far) for annealing shares shorter than two `annealRunSeconds` runs (default 2). */
   annealRestarts?: number;
   /**
    * Length of one annealing run in seconds (default 20). When the annealing share holds at least
