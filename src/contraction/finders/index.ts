@@ -315,7 +315,7 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
           ...(options.maxTrials !== undefined ? { maxMoves: 2000 * options.maxTrials } : {}),
         });
         if (a.cost.multiplyAdds < sl.cost.multiplyAdds) {
-          slInfo = { ...slInfo, params: { ...slInfo.params, beforeAnneal: slInfo.params.beforeAnneal ?? Math.log10(start.cost.multiplyAdds) } };
+          slInfo = { ...slInfo, params: { ...slInfo.params, beforeAnneal: Math.log10(start.cost.multiplyAdds) } };
           sl = a;
         }
       }
