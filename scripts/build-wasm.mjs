@@ -23,7 +23,11 @@ for (const name of readdirSync(asmRoot)) {
   const entry = join(asmRoot, name, 'index.ts');
   if (!existsSync(entry)) continue;
   const flagsFile = join(asmRoot, name, 'asc-flags.json');
-  const extra = existsSync(flagsFile) ? JSON.parse(readFileSync(flagsFile, 'utf8')) : [];
+  const flags = existsSync(flagsFile) ? JSON.parse(readFileSync(flagsFile, 'utf8')) : [];
+  // '--unsharedMemory' (ours, not asc's): import a plain memory, for modules used on one thread
+  // only, so they also run in browsers without cross-origin isolation.
+  const shared = !flags.includes('--unsharedMemory');
+  const extra = flags.filter((f) => f !== '--unsharedMemory');
   // Optional variants: { "<suffix>": { "flags": [...], "doc": "..." } }, each built as
   // src/wasm/<name>-<suffix>.wasm.ts (e.g. a relaxed-SIMD build picked at run time where it validates).
   const variantsFile = join(asmRoot, name, 'asc-variants.json');
@@ -35,7 +39,7 @@ for (const name of readdirSync(asmRoot)) {
     mkdirSync(dirname(outFile), { recursive: true });
     const { error, stderr } = await asc.main([
       entry, '--outFile', outFile, '-O3', '--noAssert', '--enable', 'simd', '--runtime', 'stub',
-      '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536', ...extra, ...b.flags,
+      '--importMemory', ...(shared ? ['--sharedMemory'] : []), '--initialMemory', '1', '--maximumMemory', '65536', ...extra, ...b.flags,
     ]);
     if (error) {
       console.error(stderr.toString());

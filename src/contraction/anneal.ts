@@ -23,6 +23,9 @@
  * falling geometrically over the budget; the best state seen is returned, costed by the exact
  * cost model, and never costlier than the start.
  */
+import { resolveBackend, getKernel } from '../backend/registry.js';
+import { ANNEAL_ROTATION_KERNEL, popcount32 as popcount, rotationWorkspaceJs, type RotationWorkspace, type RotationWorkspaceFactory } from './anneal-kernel.js';
+import './anneal-wasm.js'; // registers the WebAssembly rotation kernel (preferred where it runs)
 import { mulberry32 } from './rng.js';
 import type { SliceResult } from './slicing.js';
 import { ContractionTree } from './tree.js';
@@ -69,6 +72,11 @@ export interface AnnealOptions {
   sprRate?: number;
   /** Longest random walk, in tree edges, to the re-insertion point of an SPR move (default 4). */
   sprHops?: number;
+  /**
+   * Backend of the rotation kernel ('js' or 'wasm'; default: the registry's choice, WebAssembly
+   * where it runs). Both give identical runs; tests compare them.
+   */
+  backend?: string;
 }
 
 /** Result of `annealSliced`: the best sliced tree found, with search statistics. */
@@ -80,10 +88,16 @@ export interface AnnealResult extends SliceResult {
   trackedMultiplyAdds: number;
 }
 
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+/** A rotation workspace from the named backend, else the registry's choice, else TypeScript. */
+function workspace(words: number, setWords: number, backend: string | undefined): RotationWorkspace {
+  let factory: RotationWorkspaceFactory = rotationWorkspaceJs;
+  try {
+    // A backend forced globally (e.g. 'wasm-simd' for the tensor kernels) may lack this kernel.
+    factory = getKernel<RotationWorkspaceFactory>(ANNEAL_ROTATION_KERNEL, backend);
+  } catch (e) {
+    if (backend !== undefined) throw e;
+  }
+  return factory(words, setWords) ?? rotationWorkspaceJs(words, setWords);
 }
 
 /**
@@ -106,17 +120,27 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   for (const t of problem.inputs) for (const i of t) if (!bitOf.has(i)) { bitOf.set(i, ids.length); ids.push(i); }
   for (const i of problem.output) if (!bitOf.has(i)) { bitOf.set(i, ids.length); ids.push(i); }
   const m = ids.length;
-  const W = Math.max(1, (m + 31) >>> 5);
+  // 2^k for every possible count of index bits (a table: cheaper than ** in the move loop).
+  const pow2 = new Float64Array(m + 1).map((_, k) => 2 ** k);
+  // Words per index set, even so that the WebAssembly kernel reads them as 64-bit words.
+  const W = 2 * Math.max(1, (m + 63) >>> 6);
+  const nn = 2 * n - 1;
+  // Workspace layout: output mask, active mask, scratch set, then the legs of every node.
+  const ws = workspace((3 + nn) * W, W, options.backend);
+  const OUT = 0;
+  const ACTIVE = W;
+  const TMP = 2 * W;
+  const LEGS = 3 * W;
   const dim = new Float64Array(m);
   let binary = true;
   for (let j = 0; j < m; j++) {
     dim[j] = sizesIn[ids[j]];
     if (dim[j] !== 1 && dim[j] !== 2) binary = false;
   }
-  const outMask = new Uint32Array(W);
+  const outMask = ws.words.subarray(OUT, OUT + W);
   for (const i of problem.output) { const b = bitOf.get(i)!; outMask[b >>> 5] |= 1 << (b & 31); }
   // Active = indices that count in sizes: not sliced, not of size 1.
-  const active = new Uint32Array(W);
+  const active = ws.words.subarray(ACTIVE, ACTIVE + W);
   for (let j = 0; j < m; j++) if (dim[j] > 1) active[j >>> 5] |= 1 << (j & 31);
   const slicedSet = new Set<number>(); // bits
   let slices = 1;
@@ -129,11 +153,10 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   }
 
   // Node arrays: leaves 0…n-1 (by input number), internal nodes n…2n-2.
-  const nn = 2 * n - 1;
   const left = new Int32Array(nn).fill(-1);
   const right = new Int32Array(nn).fill(-1);
   const parent = new Int32Array(nn).fill(-1);
-  const legs = new Uint32Array(nn * W);
+  const legs = ws.words.subarray(LEGS, LEGS + nn * W);
   // inner: every index occurring in the node's leaves (kept for SPR moves).
   const inner = new Uint32Array(nn * W);
   const setLegs = (k: number, node: TreeNode): void => {
@@ -165,7 +188,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   const root = nextId - 1;
 
   // Size (elements, per slice) of a set given as the union of two node sets (b < 0: one set).
-  const tmp = new Uint32Array(W);
+  const tmp = ws.words.subarray(TMP, TMP + W);
   const sizeOf = (buf: Uint32Array, a: number, b2: Uint32Array | null, b: number): number => {
     if (binary) {
       let c = 0;
@@ -202,6 +225,8 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   // λ·x with 0 for x = 0 (also when λ is infinite).
   const pen = (x: number): number => (x === 0 ? 0 : lambda * x);
   const cost = new Float64Array(nn);
+  // Per-slice elements of each internal node (valid outside slice steps' set-then-recompute).
+  const size = new Float64Array(nn);
   const nodeExc = new Float64Array(nn);
   let T = 0;
   let sumExc = 0;
@@ -213,7 +238,8 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
     for (let k = n; k < nn; k++) {
       cost[k] = pairSize(k);
       T += cost[k];
-      nodeExc[k] = excess(nodeSize(k));
+      size[k] = nodeSize(k);
+      nodeExc[k] = excess(size[k]);
       if (nodeExc[k] > 0) { sumExc += nodeExc[k]; over++; }
     }
   };
@@ -263,7 +289,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
       const a = left[k] * W;
       const b = right[k] * W;
       const ko = k * W;
-      const sz = nodeSize(k);
+      const sz = size[k];
       for (let w = 0; w < W; w++) {
         let x = legs[a + w] | legs[b + w];
         while (x !== 0) {
@@ -321,7 +347,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
       for (let k = n; k < nn; k++) {
         const ko = k * W;
         if (((legs[ko + (s >>> 5)] >>> (s & 31)) & 1) === 0) continue;
-        if (nodeSize(k) * ds <= limit) continue;
+        if (size[k] * ds <= limit) continue;
         any = true;
         for (let w = 0; w < W; w++) cand[w] &= legs[ko + w];
       }
@@ -352,7 +378,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
               const hs = ((legs[ko + (s >>> 5)] >>> (s & 31)) & 1) !== 0;
               const hj = (legs[ko + w] & t) !== 0;
               if (hs || hj || nodeExc[k] > 0) {
-                const e = hs || hj ? excess((nodeSize(k) * (hs ? ds : 1)) / (hj ? dim[j] : 1)) : nodeExc[k];
+                const e = hs || hj ? excess((size[k] * (hs ? ds : 1)) / (hj ? dim[j] : 1)) : nodeExc[k];
                 exc2 += e;
                 if (e > 0) over2++;
               }
@@ -379,7 +405,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
       let bestdE = Infinity;
       for (let tries = 0; tries < 8; tries++) {
         const k = n + Math.floor(rand() * (n - 1));
-        if (nodeSize(k) * 4 < limit) continue;
+        if (size[k] * 4 < limit) continue;
         const ko = k * W;
         for (let w = 0; w < W; w++) {
           let x = legs[ko + w] & active[w] & ~outMask[w];
@@ -412,9 +438,9 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
   const side2: number[] = [];
   const changed: number[] = [];
   // A node's move-dependent values: the live ones and the copies an SPR move saves for undo.
-  interface NodeValues { legs: Uint32Array; inner: Uint32Array; cost: Float64Array; exc: Float64Array }
-  const live: NodeValues = { legs, inner, cost, exc: nodeExc };
-  const saved: NodeValues = { legs: new Uint32Array(nn * W), inner: new Uint32Array(nn * W), cost: new Float64Array(nn), exc: new Float64Array(nn) };
+  interface NodeValues { legs: Uint32Array; inner: Uint32Array; cost: Float64Array; exc: Float64Array; size: Float64Array }
+  const live: NodeValues = { legs, inner, cost, exc: nodeExc, size };
+  const saved: NodeValues = { legs: new Uint32Array(nn * W), inner: new Uint32Array(nn * W), cost: new Float64Array(nn), exc: new Float64Array(nn), size: new Float64Array(nn) };
   /** Copies the values of `nodes` from `src` to `dst`, and the cost of the meeting node `L`. */
   const copyValues = (src: NodeValues, dst: NodeValues, nodes: readonly number[], L: number): void => {
     for (const k of nodes) {
@@ -422,6 +448,7 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
       dst.inner.set(src.inner.subarray(k * W, k * W + W), k * W);
       dst.cost[k] = src.cost[k];
       dst.exc[k] = src.exc[k];
+      dst.size[k] = src.size[k];
     }
     dst.cost[L] = src.cost[L];
   };
@@ -498,7 +525,8 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
       const mo = parent[k] * W;
       const so = sib(k) * W;
       for (let w = 0; w < W; w++) legs[ko + w] = inner[ko + w] & (inner[so + w] | legs[mo + w] | outMask[w]);
-      const e = excess(nodeSize(k));
+      size[k] = nodeSize(k);
+      const e = excess(size[k]);
       if (e > nodeExc[k]) wider = true;
       dExc += e - nodeExc[k];
       dOver += (e > 0 ? 1 : 0) - (nodeExc[k] > 0 ? 1 : 0);
@@ -546,11 +574,24 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
     const co = C * W;
     const po = P * W;
     const yo = Y * W;
-    for (let w = 0; w < W; w++) tmp[w] = (legs[xo + w] | legs[co + w]) & (legs[po + w] | legs[yo + w] | outMask[w]);
-    const e = excess(sizeOf(tmp, 0, null, 0));
+    let sN: number;
+    let cN: number;
+    let cP: number;
+    if (binary) {
+      // One pass in the kernel: N's new legs and the log2 sizes of N, the contraction at N and at P.
+      ws.rotation(LEGS + xo, LEGS + co, LEGS + po, LEGS + yo, TMP, ACTIVE, OUT);
+      const counts = ws.counts;
+      sN = pow2[counts[0]];
+      cN = pow2[counts[1]];
+      cP = pow2[counts[2]];
+    } else {
+      for (let w = 0; w < W; w++) tmp[w] = (legs[xo + w] | legs[co + w]) & (legs[po + w] | legs[yo + w] | outMask[w]);
+      sN = sizeOf(tmp, 0, null, 0);
+      cN = sizeOf(legs, xo, legs, co);
+      cP = sizeOf(tmp, 0, legs, yo);
+    }
+    const e = excess(sN);
     if (e > nodeExc[N] && lambda === Infinity) continue;
-    const cN = sizeOf(legs, xo, legs, co);
-    const cP = sizeOf(tmp, 0, legs, yo);
     const newT = T - cost[N] - cost[P] + cN + cP;
     const newOver = over + (e > 0 ? 1 : 0) - (nodeExc[N] > 0 ? 1 : 0);
     if (!accept(Math.log2(newT / T) + pen(e - nodeExc[N]), newT * slices, newOver)) continue;
@@ -560,13 +601,17 @@ export function annealSliced(start: SliceResult, options: AnnealOptions = {}): A
     parent[C] = N;
     if (left[P] === C) left[P] = Y; else right[P] = Y;
     parent[Y] = P;
-    legs.set(tmp, N * W);
-    for (let w = 0; w < W; w++) inner[N * W + w] = inner[xo + w] | inner[co + w];
+    const no = N * W;
+    for (let w = 0; w < W; w++) {
+      legs[no + w] = tmp[w];
+      inner[no + w] = inner[xo + w] | inner[co + w];
+    }
     cost[N] = cN;
     cost[P] = cP;
     T = newT;
     sumExc += e - nodeExc[N];
     nodeExc[N] = e;
+    size[N] = sN;
     over = newOver;
     noteTotal();
   }

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { annealSliced, type AnnealOptions } from '../../src/contraction/anneal.js';
+import { ANNEAL_ROTATION_KERNEL, rotationWorkspaceJs, type RotationWorkspaceFactory } from '../../src/contraction/anneal-kernel.js';
+import { getKernel, resolveBackend } from '../../src/backend/registry.js';
+import { mulberry32 } from '../../src/contraction/rng.js';
 import { greedyPath } from '../../src/contraction/greedy.js';
 import { sliceTree, type SliceResult } from '../../src/contraction/slicing.js';
 import { ContractionTree } from '../../src/contraction/tree.js';
@@ -140,5 +143,46 @@ test('SPR on larger networks: tracked cost equals the exact cost model, determin
     assert.deepEqual(u.sliced, []);
     assert.ok(u.cost.multiplyAdds <= tree.cost().multiplyAdds);
     assert.ok(near(u.trackedMultiplyAdds, u.tree.cost().multiplyAdds));
+  }
+});
+
+test('rotation kernel: the WebAssembly and TypeScript workspaces give the counts and legs of a direct bitset computation', () => {
+  assert.equal(resolveBackend(ANNEAL_ROTATION_KERNEL), 'wasm', 'the WebAssembly kernel should run under Node');
+  const rand = mulberry32(12);
+  for (const setWords of [2, 4, 24]) {
+    const sets = 7;
+    const ws = [getKernel<RotationWorkspaceFactory>(ANNEAL_ROTATION_KERNEL, 'wasm')(sets * setWords, setWords)!, rotationWorkspaceJs(sets * setWords, setWords)];
+    for (let trial = 0; trial < 200; trial++) {
+      const words = Array.from({ length: sets * setWords }, () => (rand() * 2 ** 32) >>> 0 & ((rand() * 2 ** 32) >>> 0));
+      const [x, c, p, y, tmp, active, out] = [0, 1, 2, 3, 4, 5, 6].map((k) => k * setWords);
+      const bits = (o: number): Set<number> => new Set(Array.from({ length: setWords * 32 }, (_, b) => b).filter((b) => (words[o + (b >>> 5)] >>> (b & 31)) & 1));
+      const [X, C, P, Y, A, O] = [x, c, p, y, active, out].map(bits);
+      const newN = [...new Set([...X, ...C])].filter((b) => P.has(b) || Y.has(b) || O.has(b));
+      const count = (s: Iterable<number>): number => new Set([...s].filter((b) => A.has(b))).size;
+      const want = [count(newN), count([...X, ...C]), count([...newN, ...Y])];
+      for (const w of ws) {
+        w.words.set(words);
+        w.rotation(x, c, p, y, tmp, active, out);
+        assert.deepEqual([...w.counts], want);
+        const got = new Set(Array.from({ length: setWords * 32 }, (_, b) => b).filter((b) => (w.words[tmp + (b >>> 5)] >>> (b & 31)) & 1));
+        assert.deepEqual([...got].sort((a, b) => a - b), newN.sort((a, b) => a - b));
+      }
+    }
+  }
+});
+
+test('annealing with the WebAssembly and the TypeScript rotation kernels gives identical runs', () => {
+  for (let seed = 1; seed <= 4; seed++) {
+    const { p, tree, target } = sliceCase(seed * 41, 60, 90, seed, 4, true);
+    const start = sliceTree(tree, { maxWidth: target, reconfigureEvery: 0 });
+    if (start.cost.width > target + 1e-9) continue;
+    const opts = { maxWidth: target, maxMoves: 30_000, sliceEvery: 500, seed };
+    const a = annealSliced(start, { ...opts, backend: 'wasm' });
+    const b = annealSliced(start, { ...opts, backend: 'js' });
+    assertValid(a.tree, p.inputs.length);
+    assert.deepEqual(a.tree.toPath(), b.tree.toPath());
+    assert.deepEqual(a.sliced, b.sliced);
+    assert.equal(a.trackedMultiplyAdds, b.trackedMultiplyAdds);
+    assert.equal(a.accepted, b.accepted);
   }
 });
