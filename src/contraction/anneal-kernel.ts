@@ -5,6 +5,7 @@
  * holds the annealer's bitsets, so the WebAssembly kernel reads them without copying.
  */
 import { registerKernel } from '../backend/registry.js';
+import { popcount32 } from './bits.js';
 
 /** Registry name of the workspace factory. */
 export const ANNEAL_ROTATION_KERNEL = 'annealRotation';
@@ -29,12 +30,6 @@ export interface RotationWorkspace {
  */
 export type RotationWorkspaceFactory = (words: number, setWords: number) => RotationWorkspace | null;
 
-/** Number of set bits of a 32-bit word. */
-export function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-}
 
 /** The TypeScript workspace: a Uint32Array and the fused loop with popcounts by bit tricks. */
 export const rotationWorkspaceJs = (words: number, setWords: number): RotationWorkspace => {

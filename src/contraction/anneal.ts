@@ -24,8 +24,9 @@
  * cost model, and never costlier than the start.
  */
 import { resolveBackend, getKernel } from '../backend/registry.js';
-import { ANNEAL_ROTATION_KERNEL, popcount32 as popcount, rotationWorkspaceJs, type RotationWorkspace, type RotationWorkspaceFactory } from './anneal-kernel.js';
-import './anneal-wasm.js'; // registers the WebAssembly rotation kernel (preferred where it runs)
+import { ANNEAL_ROTATION_KERNEL, rotationWorkspaceJs, type RotationWorkspace, type RotationWorkspaceFactory } from './anneal-kernel.js';
+import './anneal-wasm.js';
+import { popcount32 as popcount } from './bits.js'; // registers the WebAssembly rotation kernel (preferred where it runs)
 import { mulberry32 } from './rng.js';
 import type { SliceResult } from './slicing.js';
 import { ContractionTree } from './tree.js';

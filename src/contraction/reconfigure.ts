@@ -2,6 +2,7 @@
  * Subtree reconfiguration: every subtree's frontier of up to `subtreeSize` nodes is re-contracted
  * in the exactly optimal order (dynamic programming over subsets) and spliced back.
  */
+import { popcount32 } from './bits.js';
 import { ContractionTree, legSize, pairCost } from './tree.js';
 import type { IndexTotals, TreeNode } from './tree.js';
 import type { SlicedIndices } from './types.js';
@@ -30,6 +31,10 @@ export interface ReconfigureOptions {
 /**
  * Exactly optimal tree joining `frontier` nodes (disjoint leaf sets), by dynamic programming over
  * subsets (3^k work: keep k ≤ ~10). Cost = multiply-adds (+ `sizeWeight` × output sizes).
+ *
+ * Index sets are bitsets over the frontier's own legs, numbered locally: a subset's legs are the
+ * legs of its members held outside it, i.e. in the output, in leaves outside the frontier, or on
+ * another member. So the DP needs no per-subset maps, only a few words per subset.
  */
 export function optimalSubtree(
   frontier: TreeNode[],
@@ -40,29 +45,83 @@ export function optimalSubtree(
 ): { node: TreeNode; cost: number } {
   const k = frontier.length;
   const full = (1 << k) - 1;
-  const legs: Array<Map<number, number> | undefined> = new Array(full + 1);
+  // Local numbering of the frontier's legs, and how many leaves of the frontier hold each.
+  const local = new Map<number, number>();
+  const ids: number[] = [];
+  const held: number[] = [];
+  for (const f of frontier) {
+    for (const [i, c] of f.legs) {
+      let b = local.get(i);
+      if (b === undefined) { b = ids.length; local.set(i, b); ids.push(i); held.push(0); }
+      held[b] += c;
+    }
+  }
+  const L = ids.length;
+  const W = Math.max(1, (L + 31) >>> 5);
+  // union[s]: every leg of a member of s; ext: legs also held outside the frontier (or output);
+  // active: legs that count in sizes (not sliced, not of size 1).
+  const union = new Uint32Array((full + 1) * W);
+  const ext = new Uint32Array(W);
+  const active = new Uint32Array(W);
+  let binary = true;
+  for (let b = 0; b < L; b++) {
+    const i = ids[b];
+    const bit = 1 << (b & 31);
+    if (totals.output.has(i) || held[b] < totals.count.get(i)!) ext[b >>> 5] |= bit;
+    if (!sliced.has(i) && sizes[i] !== 1) {
+      active[b >>> 5] |= bit;
+      if (sizes[i] !== 2) binary = false;
+    }
+  }
+  for (let j = 0; j < k; j++) {
+    for (const i of frontier[j].legs.keys()) { const b = local.get(i)!; union[(1 << j) * W + (b >>> 5)] |= 1 << (b & 31); }
+  }
+  for (let s = 1; s <= full; s++) {
+    if ((s & (s - 1)) === 0) continue;
+    const low = s & -s;
+    for (let w = 0; w < W; w++) union[s * W + w] = union[low * W + w] | union[(s ^ low) * W + w];
+  }
+  // legs[s] = union[s] ∩ (ext ∪ union[full \ s]); a member keeps its own legs (a leaf's include
+  // indices only it holds, summed at its first contraction).
+  const legs = new Uint32Array((full + 1) * W);
+  for (let s = 1; s <= full; s++) {
+    const c = (s & (s - 1)) === 0 ? s * W : (full ^ s) * W;
+    for (let w = 0; w < W; w++) legs[s * W + w] = union[s * W + w] & (ext[w] | union[c + w]);
+  }
+  // Size (elements) of legs[a] ∪ legs[b] (b = 0: legs[a] alone).
+  const sizeOf = (a: number, b: number): number => {
+    const ao = a * W;
+    const bo = b * W;
+    if (binary) {
+      let n = 0;
+      for (let w = 0; w < W; w++) n += popcount32((legs[ao + w] | legs[bo + w]) & active[w]);
+      return 2 ** n;
+    }
+    let size = 1;
+    for (let w = 0; w < W; w++) {
+      let x = (legs[ao + w] | legs[bo + w]) & active[w];
+      while (x !== 0) {
+        const t = x & -x;
+        size *= sizes[ids[(w << 5) + 31 - Math.clz32(t)]];
+        x ^= t;
+      }
+    }
+    return size;
+  };
   const best = new Float64Array(full + 1).fill(Infinity);
   const split = new Int32Array(full + 1);
-  for (let j = 0; j < k; j++) {
-    legs[1 << j] = frontier[j].legs as Map<number, number>;
-    best[1 << j] = 0;
-  }
+  for (let j = 0; j < k; j++) best[1 << j] = 0;
   for (let s = 1; s <= full; s++) {
     if ((s & (s - 1)) === 0) continue;
     const low = s & -s;
-    legs[s] = totals.mergeLegs(legs[low]!, legs[s ^ low]!);
-  }
-  for (let s = 1; s <= full; s++) {
-    if ((s & (s - 1)) === 0) continue;
-    const low = s & -s;
-    const outSize = sizeWeight > 0 ? legSize(legs[s]!.keys(), sizes, sliced) : 0;
+    const outSize = sizeWeight > 0 ? sizeOf(s, 0) : 0;
     // Enumerate splits a|b with a holding the lowest bit, so each unordered split is seen once.
     for (let a = (s - 1) & s; a > 0; a = (a - 1) & s) {
       if (!(a & low)) continue;
       const b = s ^ a;
       const base = best[a] + best[b];
       if (base >= best[s]) continue;
-      const c = base + pairCost(legs[a]!, legs[b]!, sizes, sliced) + sizeWeight * outSize;
+      const c = base + sizeOf(a, b) + sizeWeight * outSize;
       if (c < best[s]) {
         best[s] = c;
         split[s] = a;
