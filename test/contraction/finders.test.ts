@@ -114,3 +114,26 @@ test('sliced search with independent annealing runs: several runs, an exact slic
   const d = hyperOptimize(p, { maxTrials: 4, timeSeconds: 60, objective: 'sliced', maxWidth: target, seed: 2, annealRunSeconds: 0.001 });
   assert.equal(d.best.params.annealRunsIndependent, 0);
 });
+
+test('sliced search in several chains (sliceStarts): the cheapest chain wins, an exact sliced plan within the width, the right result', () => {
+  for (let seed = 1; seed <= 3; seed++) {
+    const { p, tensors, target } = sliceCase(seed * 67, 12, 16, seed, 3, true);
+    const h = hyperOptimize(p, { timeSeconds: 1, objective: 'sliced', maxWidth: target, seed, sliceStarts: 3 });
+    assertValid(h.tree, p.inputs.length);
+    assert.ok(h.sliced && h.slicedCost);
+    assert.equal(h.best.params.chains, 3);
+    const costs = String(h.best.params.chainCosts).split(',').map(Number);
+    assert.equal(costs.length, 3);
+    assert.ok([0, 1, 2].includes(Number(h.best.params.chain)), `chain ${h.best.params.chain}`);
+    assert.equal(costs[Number(h.best.params.chain)], Math.min(...costs));
+    assert.ok(Math.abs(Math.log10(h.slicedCost.multiplyAdds) - Math.min(...costs)) < 1e-3);
+    const exact = h.tree.cost(h.sliced);
+    assert.ok(exact.width <= target + 1e-9);
+    assert.equal(h.slicedCost.multiplyAdds, exact.multiplyAdds);
+    close(slicedSum(p, tensors, h.tree, h.sliced).result, einsumDirect(p, tensors));
+  }
+  // Move-bounded (deterministic) searches run one chain.
+  const { p, target } = sliceCase(9, 10, 14, 1, 3, true);
+  const d = hyperOptimize(p, { maxTrials: 4, timeSeconds: 60, objective: 'sliced', maxWidth: target, seed: 2, sliceStarts: 3 });
+  assert.equal(d.best.params.chains, undefined);
+});
