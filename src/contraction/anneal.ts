@@ -23,10 +23,10 @@
  * falling geometrically over the budget; the best state seen is returned, costed by the exact
  * cost model, and never costlier than the start.
  */
-import { resolveBackend, getKernel } from '../backend/registry.js';
+import { getKernel } from '../backend/registry.js';
 import { ANNEAL_ROTATION_KERNEL, rotationWorkspaceJs, type RotationWorkspace, type RotationWorkspaceFactory } from './anneal-kernel.js';
-import './anneal-wasm.js';
-import { popcount32 as popcount } from './bits.js'; // registers the WebAssembly rotation kernel (preferred where it runs)
+import './anneal-wasm.js'; // registers the WebAssembly rotation kernel (preferred where it runs)
+import { popcount32 as popcount } from './bits.js';
 import { mulberry32 } from './rng.js';
 import type { SliceResult } from './slicing.js';
 import { ContractionTree } from './tree.js';
