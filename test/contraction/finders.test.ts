@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FINDERS, hyperOptimize } from '../../src/contraction/finders/index.js';
+import { FINDERS, hyperOptimize, type HyperResult } from '../../src/contraction/finders/index.js';
 import { reconfigure } from '../../src/contraction/reconfigure.js';
 import { sliceTree } from '../../src/contraction/slicing.js';
 import { greedyPath } from '../../src/contraction/greedy.js';
 import { ContractionTree } from '../../src/contraction/tree.js';
-import { executePath, einsumDirect, randomProblem, randomTensors, slicedSum } from './naive-einsum.js';
+import type { ContractionProblem } from '../../src/contraction/types.js';
+import { type DenseTensor, executePath, einsumDirect, randomProblem, randomTensors, slicedSum } from './naive-einsum.js';
 import { sliceCase } from './slice-case.js';
 import { assertValid, close } from './tree-asserts.js';
 
@@ -95,19 +96,26 @@ test('slicing with reconfiguration passes that skip cheap nodes (minShare) stays
   }
 });
 
+/** A sliced search's plan is a valid tree within the width, costed exactly, and sums to the naive einsum. */
+function assertExactSlicedSearch(
+  h: HyperResult, p: ContractionProblem, tensors: DenseTensor[], target: number,
+): asserts h is HyperResult & Required<Pick<HyperResult, 'sliced' | 'slicedCost'>> {
+  assertValid(h.tree, p.inputs.length);
+  assert.ok(h.sliced && h.slicedCost);
+  const exact = h.tree.cost(h.sliced);
+  assert.ok(exact.width <= target + 1e-9);
+  assert.equal(h.slicedCost.multiplyAdds, exact.multiplyAdds);
+  close(slicedSum(p, tensors, h.tree, h.sliced).result, einsumDirect(p, tensors));
+}
+
 test('sliced search with independent annealing runs: several runs, an exact sliced plan within the width, the right result', () => {
   for (let seed = 1; seed <= 3; seed++) {
     const { p, tensors, target } = sliceCase(seed * 61, 12, 16, seed, 3, true);
     // 1 s of budget: annealing gets at least 35% of it, about seven 0.05 s runs.
     const h = hyperOptimize(p, { timeSeconds: 1, objective: 'sliced', maxWidth: target, seed, annealRunSeconds: 0.05 });
-    assertValid(h.tree, p.inputs.length);
-    assert.ok(h.sliced && h.slicedCost);
     assert.equal(h.best.params.annealRunsIndependent, 1);
     assert.ok(Number(h.best.params.annealRuns) >= 2, `annealing runs: ${h.best.params.annealRuns}`);
-    const exact = h.tree.cost(h.sliced);
-    assert.ok(exact.width <= target + 1e-9);
-    assert.equal(h.slicedCost.multiplyAdds, exact.multiplyAdds);
-    close(slicedSum(p, tensors, h.tree, h.sliced).result, einsumDirect(p, tensors));
+    assertExactSlicedSearch(h, p, tensors, target);
   }
   // Move-bounded (deterministic) searches keep the chained runs.
   const { p, target } = sliceCase(7, 10, 14, 1, 3, true);
@@ -119,18 +127,13 @@ test('sliced search in several chains (sliceStarts): the cheapest chain wins, an
   for (let seed = 1; seed <= 3; seed++) {
     const { p, tensors, target } = sliceCase(seed * 67, 12, 16, seed, 3, true);
     const h = hyperOptimize(p, { timeSeconds: 1, objective: 'sliced', maxWidth: target, seed, sliceStarts: 3 });
-    assertValid(h.tree, p.inputs.length);
-    assert.ok(h.sliced && h.slicedCost);
+    assertExactSlicedSearch(h, p, tensors, target);
     assert.equal(h.best.params.chains, 3);
     const costs = String(h.best.params.chainCosts).split(',').map(Number);
     assert.equal(costs.length, 3);
     assert.ok([0, 1, 2].includes(Number(h.best.params.chain)), `chain ${h.best.params.chain}`);
     assert.equal(costs[Number(h.best.params.chain)], Math.min(...costs));
     assert.ok(Math.abs(Math.log10(h.slicedCost.multiplyAdds) - Math.min(...costs)) < 1e-3);
-    const exact = h.tree.cost(h.sliced);
-    assert.ok(exact.width <= target + 1e-9);
-    assert.equal(h.slicedCost.multiplyAdds, exact.multiplyAdds);
-    close(slicedSum(p, tensors, h.tree, h.sliced).result, einsumDirect(p, tensors));
   }
   // Move-bounded (deterministic) searches run one chain.
   const { p, target } = sliceCase(9, 10, 14, 1, 3, true);
