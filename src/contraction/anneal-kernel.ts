@@ -30,7 +30,6 @@ export interface RotationWorkspace {
  */
 export type RotationWorkspaceFactory = (words: number, setWords: number) => RotationWorkspace | null;
 
-
 /** The TypeScript workspace: a Uint32Array and the fused loop with popcounts by bit tricks. */
 export const rotationWorkspaceJs = (words: number, setWords: number): RotationWorkspace => {
   const u = new Uint32Array(words);

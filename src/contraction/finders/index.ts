@@ -306,9 +306,8 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
       const from = distinct[c % distinct.length];
       const slotStart = Date.now();
       const slotEnd = c === chains - 1 ? end : slotStart + (end - slotStart) / (chains - c);
-      const chainReplanEnd = chains === 1 ? replanEnd : slotStart + replanFraction * (slotEnd - slotStart);
       const r = refineSliced(problem, from.sl, from.info, {
-        maxWidth, replanEnd: chainReplanEnd, annealEnd: annealShare > 0 ? slotEnd : 0, rand, totals, options,
+        maxWidth, replanEnd: slotStart + replanFraction * (slotEnd - slotStart), annealEnd: annealShare > 0 ? slotEnd : 0, rand, totals, options,
       });
       chainCosts.push(Math.log10(r.sl.cost.multiplyAdds).toFixed(3));
       if (c === 0 || r.sl.cost.multiplyAdds < sl.cost.multiplyAdds) {
