@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { greedyPath } from '../../src/contraction/greedy.js';
+import { GREEDY_COST_FNS, greedyPath, greedyPathBounded } from '../../src/contraction/greedy.js';
+import { hyperOptimize, trialBounds } from '../../src/contraction/finders/index.js';
+import { objectiveScore, type Objective } from '../../src/contraction/cost.js';
+import { ContractionTree } from '../../src/contraction/tree.js';
+import { Circuit } from '../../src/circuit/circuit.js';
+import { amplitudeNetwork } from '../../src/network/api.js';
+import { toProblem } from '../../src/network/types.js';
 import type { ContractionProblem, SsaPath } from '../../src/contraction/types.js';
 
 /** Checks an SSA path is complete: every id consumed exactly once, n-1 pairs. */
@@ -38,4 +44,70 @@ test('greedy: hyperedge and disconnected components', () => {
 
 test('greedy: single tensor gives empty path', () => {
   assert.deepEqual(greedyPath({ inputs: [[0]], output: [0], sizes: [2] }), []);
+});
+
+/** A QAOA-like circuit's amplitude network: ring and chord ZZ terms, two layers. */
+function qaoaProblem(n: number): ContractionProblem {
+  const c = new Circuit(n);
+  for (let i = 0; i < n; i++) c.h(i);
+  for (let layer = 0; layer < 2; layer++) {
+    for (let i = 0; i < n; i++) { const j = (i + 1) % n; c.cx(i, j).rz(0.7, j).cx(i, j); }
+    for (let i = 0; i < n / 2; i++) { const j = i + n / 2; c.cx(i, j).rz(0.7, j).cx(i, j); }
+    for (let i = 0; i < n; i++) c.rx(0.3, i);
+  }
+  return toProblem(amplitudeNetwork(c, '0'.repeat(n)));
+}
+
+/** Multiply-adds summed over the whole path, and its largest intermediate (log2 elements). */
+function runningCosts(p: ContractionProblem, path: SsaPath): { total: number; width: number } {
+  const c = ContractionTree.fromPath(p, path).cost();
+  return { total: c.multiplyAdds, width: c.width };
+}
+
+test('bounded greedy: the same path within its bounds, null past any of them', () => {
+  const p = qaoaProblem(24);
+  for (const [costFn, fn] of Object.entries(GREEDY_COST_FNS)) {
+    for (const temperature of [0, 0.3]) {
+      const opts = { costFn: fn, temperature, seed: 5 };
+      const path = greedyPath(p, opts);
+      const { total, width } = runningCosts(p, path);
+      assert.deepEqual(greedyPathBounded(p, opts), path, costFn);
+      assert.deepEqual(greedyPathBounded(p, opts, { costCap: total * (1 + 1e-9), widthCap: width + 1e-9 }), path, costFn);
+      assert.equal(greedyPathBounded(p, opts, { costCap: total * (1 - 1e-6) }), null, `${costFn}: cost cap`);
+      assert.equal(greedyPathBounded(p, opts, { widthCap: width - 0.5 }), null, `${costFn}: width cap`);
+      assert.equal(greedyPathBounded(p, opts, { deadline: Date.now() - 1 }), null, `${costFn}: deadline`);
+    }
+  }
+});
+
+test('trial bounds never stop a path that scores at most the bound, and stop one above it (flops, sliced)', () => {
+  const p = qaoaProblem(16);
+  const objectives: Objective[] = ['flops', 'width', 'limit', 'combo', 'sliced'];
+  for (let seed = 1; seed <= 6; seed++) {
+    const opts = { costFn: GREEDY_COST_FNS['out-size'], temperature: 0.5, seed };
+    const path = greedyPath(p, opts);
+    const cost = ContractionTree.fromPath(p, path).cost();
+    for (const objective of objectives) {
+      for (const maxWidth of [4, 30]) {
+        const s = objectiveScore(cost, objective, maxWidth);
+        assert.deepEqual(greedyPathBounded(p, opts, trialBounds(objective, s + 1e-9, maxWidth)), path, `${objective} w${maxWidth}`);
+      }
+    }
+    for (const objective of ['flops', 'sliced'] as const) {
+      assert.equal(greedyPathBounded(p, opts, trialBounds(objective, Math.log2(cost.multiplyAdds) - 0.01, 27)), null, objective);
+    }
+  }
+});
+
+test('random greedy trials of the hyper-optimizer keep to its time budget on a large network', () => {
+  // Hot Boltzmann trials with the `out-size` score grow tensors with hundreds of legs on this
+  // 1800-tensor network; before trials were bounded, seeds 1 and 4 ran 11.5 s and 9.3 s on a 1 s
+  // budget. The slack only absorbs a slow machine; it is not a speed claim.
+  const p = qaoaProblem(200);
+  const greedy = ContractionTree.fromPath(p, greedyPath(p)).cost().multiplyAdds;
+  for (const seed of [1, 4]) {
+    const h = hyperOptimize(p, { timeSeconds: 1, seed, methods: ['random-greedy'], objective: 'flops' });
+    assert.ok(h.seconds < 5, `seed ${seed}: ${h.seconds} s on a 1 s budget`);
+    assert.ok(h.tree.cost().multiplyAdds <= greedy, `seed ${seed}: no worse than greedy`);
+  }
 });

@@ -1,7 +1,8 @@
 /**
  * Path finders behind one interface, and the hyper-optimizer that samples them.
  */
-import { GREEDY_COST_FNS, greedyPath } from '../greedy.js';
+import { GREEDY_COST_FNS, greedyPath, greedyPathBounded } from '../greedy.js';
+import type { GreedyBounds } from '../greedy.js';
 import { estimateSlicing, sliceTree } from '../slicing.js';
 import type { SliceResult } from '../slicing.js';
 import type { ContractionCost } from '../types.js';
@@ -235,11 +236,21 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
     const method = sampler.pickMethod();
     const params = sampler.sample(method);
     const seed = Math.floor(rand() * 2 ** 31);
-    let tree = method === 'bisection'
-      ? bisectionTree(problem, { ...bisectionParams(params), deadline: searchEnd }, seed, totals)
-      : ContractionTree.fromPath(problem, greedyPath(problem, {
+    let tree: ContractionTree;
+    if (method === 'bisection') {
+      tree = bisectionTree(problem, { ...bisectionParams(params), deadline: searchEnd }, seed, totals);
+    } else {
+      // A greedy trial that is sure to score over best + 6 (too poor even to polish) stops early.
+      const path = greedyPathBounded(problem, {
         seed, temperature: Number(params.temperature), costFn: GREEDY_COST_FNS[String(params.costFn)] ?? GREEDY_COST_FNS['size-diff'],
-      }), totals);
+      }, { ...trialBounds(objective, best + 6, maxWidth), deadline: searchEnd });
+      if (path === null) {
+        trials++;
+        sampler.report(method, params, Infinity);
+        continue;
+      }
+      tree = ContractionTree.fromPath(problem, path, totals);
+    }
     trials++;
     // Only polish promising candidates: reconfiguration costs more than a greedy run.
     let ev = evaluate(tree, best + 6);
@@ -345,6 +356,26 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
   result.methodTrials = sampler.counts();
   result.seconds = (Date.now() - t0) / 1000;
   return result;
+}
+
+/**
+ * Bounds on a partial contraction path past which its tree must score over `score` under
+ * `objective`: every score grows with the multiply-adds and the width, and the summed cost and the
+ * largest intermediate of a partial path only grow as it is completed. (For `sliced`, slicing
+ * never lowers the multiply-adds, so the unsliced partial cost bounds the sliced score too.)
+ */
+export function trialBounds(objective: Objective, score: number, maxWidth: number): GreedyBounds {
+  if (!Number.isFinite(score)) return {};
+  switch (objective) {
+    case 'width':
+      return { widthCap: score / 1000 };
+    case 'limit':
+      return { costCap: 2 ** score, widthCap: maxWidth + score / 1000 };
+    case 'flops':
+    case 'combo':
+    case 'sliced':
+      return { costCap: 2 ** score };
+  }
 }
 
 /**
