@@ -104,14 +104,29 @@ export const planCommand: Command = {
     } else {
       console.log(`tensors        ${problem.inputs.length}`);
       console.log(c.multiplyAdds > 0
-        ? `log10 FLOPs    ${Math.log10(c.flops).toFixed(3)}  (multiply-adds 10^${Math.log10(c.multiplyAdds).toFixed(3)})`
+        ? Number.isFinite(c.flops)
+          ? `log10 FLOPs    ${Math.log10(c.flops).toFixed(3)}  (multiply-adds 10^${Math.log10(c.multiplyAdds).toFixed(3)})`
+          : `log10 FLOPs    over 308: beyond the range of a double, far past any computer`
         : 'log10 FLOPs    none: the network simplifies to a single tensor, nothing to contract');
       console.log(`log2 width     ${c.width.toFixed(1)}`);
-      console.log(`slices         ${c.slices}`);
-      console.log(`overhead       ${c.overhead.toFixed(4)}`);
+      console.log(`slices         ${formatSlices(c.slices)}`);
+      console.log(`overhead       ${c.overhead < 1e6 ? c.overhead.toFixed(4) : Number.isFinite(c.overhead) ? c.overhead.toExponential(3) : 'beyond the range of a double'}`);
       console.log(`search time    ${seconds.toFixed(2)} s (${hyper.trials} trials)`);
       if (flags.output) console.log(`plan written to ${flags.output}`);
     }
     return 0;
   },
 };
+
+/**
+ * Slice count for people: exact with its power of two while it is an exact integer (2^53), else
+ * only the power (a hopeless plan can need 2^700 slices, whose digits say nothing; past 2^1024,
+ * the range of a double, only that bound).
+ */
+export function formatSlices(slices: number): string {
+  if (slices <= 1) return String(slices);
+  if (!Number.isFinite(slices)) return 'over 2^1024';
+  const log2 = Math.log2(slices);
+  const pow = Number.isInteger(log2) ? `2^${log2}` : `2^${log2.toFixed(1)}`;
+  return slices <= 2 ** 53 ? `${slices} (${pow})` : pow;
+}
