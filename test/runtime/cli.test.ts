@@ -169,6 +169,10 @@ test('plan --max-memory sets the width target from bytes and the element size; c
   refuse(/--precision only sets the element size for --max-memory/, '--precision', 'single');
   refuse(/--max-memory '12XB': expected a positive number of bytes/, '--max-memory', '12XB');
   refuse(/--max-memory 8 bytes holds no complex128 element \(16 bytes\)/, '--max-memory', '8');
+  // The result is never sliced, so more open qubits than the width limit are refused up front.
+  refuse(/8 open qubits make a result of 2\^8 elements, over the width limit of 2\^6: open at most 6 qubits, or raise --max-width \(width 8 needed\)/,
+    '--open', 'xxxxxxxx01101001', '--max-width', '6');
+  refuse(/over the width limit of 2\^6: open at most 6 qubits, or raise --max-memory/, '--open', 'xxxxxxxx01101001', '--max-memory', '1KiB');
 });
 
 test('plan of a circuit whose network simplifies to one tensor says there is nothing to contract (no -Infinity)', { timeout: 60000 }, () => {

@@ -77,6 +77,13 @@ export const planCommand: Command = {
     const net = amplitudeNetwork(circuit, pattern);
     const problem = toProblem(net);
     const maxWidth = widthLimit(flags['max-width'], flags['max-memory'], flags.precision);
+    // Output indices are never sliced (slices are summed), so the result itself must fit.
+    const outWidth = problem.output.reduce((w, i) => w + Math.log2(problem.sizes[i]), 0);
+    if (outWidth > maxWidth + 1e-9) {
+      const open = [...pattern].filter((ch) => ch === 'x').length;
+      const raise = flags['max-memory'] !== undefined ? '--max-memory' : '--max-width';
+      throw new UsageError(`${open} open qubits make a result of 2^${+outWidth.toFixed(3)} elements, over the width limit of 2^${+maxWidth.toFixed(3)}: open at most ${Math.floor(maxWidth + 1e-9)} qubits, or raise ${raise} (width ${Math.ceil(outWidth - 1e-9)} needed)`);
+    }
     const objective = (flags.objective ?? 'sliced') as Objective;
     const seed = flags.seed ?? 1;
     const t0 = Date.now();
