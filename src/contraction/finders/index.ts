@@ -236,6 +236,7 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
     const method = sampler.pickMethod();
     const params = sampler.sample(method);
     const seed = Math.floor(rand() * 2 ** 31);
+    trials++;
     let tree: ContractionTree;
     if (method === 'bisection') {
       tree = bisectionTree(problem, { ...bisectionParams(params), deadline: searchEnd }, seed, totals);
@@ -245,13 +246,11 @@ export function hyperOptimize(problem: ContractionProblem, options: HyperOptions
         seed, temperature: Number(params.temperature), costFn: GREEDY_COST_FNS[String(params.costFn)] ?? GREEDY_COST_FNS['size-diff'],
       }, { ...trialBounds(objective, best + 6, maxWidth), deadline: searchEnd });
       if (path === null) {
-        trials++;
         sampler.report(method, params, Infinity);
         continue;
       }
       tree = ContractionTree.fromPath(problem, path, totals);
     }
-    trials++;
     // Only polish promising candidates: reconfiguration costs more than a greedy run.
     let ev = evaluate(tree, best + 6);
     if (ev.score < best + 6) {
