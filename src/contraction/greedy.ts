@@ -73,7 +73,7 @@ export function greedyPathBounded(problem: ContractionProblem, options: GreedyOp
   const n = problem.inputs.length;
   if (n <= 1) return [];
   const costCap = bounds.costCap ?? Infinity;
-  const widthCap = bounds.widthCap ?? Infinity;
+  const sizeCap = 2 ** (bounds.widthCap ?? Infinity); // elements
   const deadline = bounds.deadline ?? Infinity;
   let spent = 0; // multiply-adds of the contractions so far
   let exceeded = false;
@@ -171,7 +171,7 @@ export function greedyPathBounded(problem: ContractionProblem, options: GreedyOp
     for (const i of idx) holders.get(i)!.add(id);
     path.push([a, b]);
     spent += pair;
-    if (spent > costCap || Math.log2(size) > widthCap) exceeded = true;
+    if (spent > costCap || size > sizeCap) exceeded = true;
     return id;
   };
 

@@ -58,19 +58,13 @@ function qaoaProblem(n: number): ContractionProblem {
   return toProblem(amplitudeNetwork(c, '0'.repeat(n)));
 }
 
-/** Multiply-adds summed over the whole path, and its largest intermediate (log2 elements). */
-function runningCosts(p: ContractionProblem, path: SsaPath): { total: number; width: number } {
-  const c = ContractionTree.fromPath(p, path).cost();
-  return { total: c.multiplyAdds, width: c.width };
-}
-
 test('bounded greedy: the same path within its bounds, null past any of them', () => {
   const p = qaoaProblem(24);
   for (const [costFn, fn] of Object.entries(GREEDY_COST_FNS)) {
     for (const temperature of [0, 0.3]) {
       const opts = { costFn: fn, temperature, seed: 5 };
       const path = greedyPath(p, opts);
-      const { total, width } = runningCosts(p, path);
+      const { multiplyAdds: total, width } = ContractionTree.fromPath(p, path).cost();
       assert.deepEqual(greedyPathBounded(p, opts), path, costFn);
       assert.deepEqual(greedyPathBounded(p, opts, { costCap: total * (1 + 1e-9), widthCap: width + 1e-9 }), path, costFn);
       assert.equal(greedyPathBounded(p, opts, { costCap: total * (1 - 1e-6) }), null, `${costFn}: cost cap`);

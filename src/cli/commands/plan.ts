@@ -117,7 +117,7 @@ export const planCommand: Command = {
         : 'log10 FLOPs    none: the network simplifies to a single tensor, nothing to contract');
       console.log(`log2 width     ${c.width.toFixed(1)}`);
       console.log(`slices         ${formatSlices(c.slices)}`);
-      console.log(`overhead       ${c.overhead < 1e6 ? c.overhead.toFixed(4) : Number.isFinite(c.overhead) ? c.overhead.toExponential(3) : 'beyond the range of a double'}`);
+      console.log(`overhead       ${formatOverhead(c.overhead)}`);
       console.log(`search time    ${seconds.toFixed(2)} s (${hyper.trials} trials)`);
       if (flags.output) console.log(`plan written to ${flags.output}`);
     }
@@ -136,4 +136,10 @@ export function formatSlices(slices: number): string {
   const log2 = Math.log2(slices);
   const pow = Number.isInteger(log2) ? `2^${log2}` : `2^${log2.toFixed(1)}`;
   return slices <= 2 ** 53 ? `${slices} (${pow})` : pow;
+}
+
+/** Slicing overhead for people: four decimals, exponent notation from 10^6, and past the double range, that. */
+function formatOverhead(overhead: number): string {
+  if (overhead < 1e6) return overhead.toFixed(4);
+  return Number.isFinite(overhead) ? overhead.toExponential(3) : 'beyond the range of a double';
 }
